@@ -1,0 +1,138 @@
+"""Parse target values (指标值) into operator, number, unit and kind.
+
+Handles what real forms print: ``=100.00(%)``, ``≥14500.00(人)``, ``＞＝95％``, ``>=1102人``,
+``大于等于90%``, ``不超过10万元``, ``万元≤3584`` (unit-first split columns), ``≥98百分比``,
+``±3%以内``, ``2023.07-2024.01``, ``5月31日前``, ``及时``, ``定性好`` and placeholders (``≥**人``).
+
+:func:`parse_value` never raises on any string; it returns a :class:`~jixiao.model.Value`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from jixiao.model import Value
+
+_EMPTY = {"", "/", "-", "—", "--", "——", "无", "空", "暂无", "null", "none", "n/a", "na", "\\"}
+
+# Symbols NFKC leaves alone, plus ASCII two-character operators.
+_SYMBOLS = [
+    ("≧", ">="), ("⩾", ">="), ("≥", ">="), ("≦", "<="), ("⩽", "<="), ("≤", "<="),
+    ("=>", ">="), ("=<", "<="), ("〉", ">"), ("〈", "<"),
+]
+_WORD_OPS = [
+    (r"大于或等于|大于等于|不低于|不少于|不小于|不得低于|不得少于|至少|达到|≥", ">="),
+    (r"小于或等于|小于等于|不超过|不高于|不大于|不多于|不得超过|不得高于|最多|控制在|≤", "<="),
+    (r"大于|高于|超过|多于", ">"),
+    (r"小于|低于|少于", "<"),
+    (r"等于", "="),
+]
+_SUFFIX_GE = re.compile(r"(及以上|以上|或以上)$")
+_SUFFIX_LE = re.compile(r"(及以内|以内|之内|以下|及以下|或以下)$")
+_PLACEHOLDER = re.compile(r"\*+|[xX]{2,}|＊|某|待定|TBD", re.I)
+_DATE = re.compile(
+    r"^(\d{4}\s*[年./\-]\s*\d{1,2}(\s*[月./\-]\s*\d{1,2}\s*日?)?\s*月?"
+    r"|\d{4}\s*年(底|末|内|前)?"
+    r"|\d{1,2}\s*月(\s*\d{1,2}\s*日)?"
+    r"|(年底|年末|年内|月底|季度末|上半年|下半年))"
+)
+_DATE_BEFORE = re.compile(r"(前|以前|之前|底前|底|末前|截止|完成)$")
+_NUM = re.compile(r"(>=|<=|=|>|<)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)")
+_UNIT_ALIASES = {"百分比": "%", "百分率": "%", "％": "%", "pct": "%", "percent": "%", "万兀": "万元"}
+_UNIT_OK = re.compile(r"^[%‰a-zA-Z\u4e00-\u9fff/·㎡㎞³²\s.]{1,10}$")
+
+
+def normalise_text(raw: str) -> str:
+    """Full-width to half-width (NFKC), operators to ASCII, whitespace removed."""
+    s = unicodedata.normalize("NFKC", raw)
+    for a, b in _SYMBOLS:
+        s = s.replace(a, b)
+    s = s.replace("（", "(").replace("）", ")").replace("，", ",")
+    s = re.sub(r"\s+", "", s)
+    return s
+
+
+def _clean_unit(u: str) -> str | None:
+    u = u.strip().strip("()[]{}【】")
+    u = re.sub(r"^[(（]|[)）]$", "", u)
+    u = _SUFFIX_GE.sub("", u)
+    u = _SUFFIX_LE.sub("", u)
+    u = re.sub(r"(左右|内)$", "", u)
+    u = u.strip().strip("()")
+    if not u:
+        return None
+    return _UNIT_ALIASES.get(u, u)
+
+
+def _word_op(text: str) -> tuple[str | None, str]:
+    """Find an operator written in words or symbols in ``text``; return it and the text without it."""
+    for pattern, op in _WORD_OPS:
+        m = re.search(pattern, text)
+        if m:
+            return op, text[: m.start()] + text[m.end():]
+    return None, text
+
+
+def parse_value(raw: str | None) -> Value:
+    """Parse one printed target value. Never raises."""
+    if raw is None:
+        return Value(raw="", kind="empty")
+    raw = str(raw)
+    s = normalise_text(raw)
+    s = re.sub(r"^(定量|定性)[:：]?", "", s) if len(s) > 2 else s
+    if s.lower() in _EMPTY:
+        return Value(raw=raw, kind="empty")
+
+    if _PLACEHOLDER.search(s) and not re.search(r"\d", _PLACEHOLDER.sub("", s)):
+        op, _ = _word_op(s)
+        m = re.search(r"(>=|<=|=|>|<)", s)
+        op = m.group(1) if m else op
+        rest = re.sub(r"(>=|<=|=|>|<)|\*+|[xX]{2,}", "", s)
+        return Value(raw=raw, op=op, unit=_clean_unit(rest), kind="empty")
+
+    if _DATE.match(s):
+        op = "<=" if _DATE_BEFORE.search(s) and not s.endswith("完成") else None
+        if re.search(r"前$|以前$|之前$", s):
+            op = "<="
+        return Value(raw=raw, op=op, kind="date")
+
+    m = _NUM.search(s)
+    if not m:
+        return Value(raw=raw, kind="qualitative")
+
+    pre, rest = s[: m.start()], s[m.end():]
+    op = m.group(1)
+    number_txt = m.group(2).replace(",", "").replace("，", "")
+    try:
+        number = float(number_txt)
+    except ValueError:
+        return Value(raw=raw, kind="qualitative")
+
+    # "±3%以内": a tolerance band, i.e. a ceiling on the deviation
+    if pre.endswith("±") or pre.endswith("+-"):
+        pre = pre.rstrip("±+-")
+        op = op or "<="
+    if op is None and pre:
+        op, pre = _word_op(pre)
+    if op is None and rest:
+        if _SUFFIX_GE.search(rest):
+            op = ">="
+        elif _SUFFIX_LE.search(rest):
+            op = "<="
+    # unit-first split columns ("万元≤3584", "人数≥80") and text around the number
+    unit_txt = rest
+    if not _clean_unit(rest) and pre and not re.search(r"\d", pre):
+        unit_txt = pre
+        pre = ""
+    # a range such as "18—54周岁" or "2%-3%": keep the lower bound, no operator
+    rng = re.match(r"^[-—~～至到]([\d.]+)(.*)$", unit_txt)
+    if rng:
+        unit_txt = rng.group(2)
+    unit = _clean_unit(unit_txt)
+    # long prose around a number is not a quantitative target ("确保12348热线正常运行")
+    prose_pre = len(re.sub(r"[^\u4e00-\u9fff]", "", pre)) > 4
+    long_unit = unit is not None and "/" not in unit and len(re.sub(r"[^\u4e00-\u9fff]", "", unit)) > 4
+    if prose_pre or long_unit or (unit is not None and not _UNIT_OK.match(unit)) or (unit and len(unit) > 8):
+        return Value(raw=raw, kind="qualitative")
+    return Value(raw=raw, op=op, number=number, unit=unit, kind="quantitative")
