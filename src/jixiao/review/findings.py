@@ -1,0 +1,66 @@
+"""Review results: findings, score card and the per-form review (the JSON contract of ``jixiao review``).
+
+JSON of one form review::
+
+    {"id", "project_name", "score": {"total", "grade", "dimensions": {...}},
+     "findings": [{"rule", "name", "severity", "target": {"kind", "index"}, "message", "suggestion", ...}]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from jixiao.model import Form
+
+SEVERITIES = ("error", "warning", "info")
+TARGET_KINDS = ("overall_goal", "annual_goal", "indicator", "form")
+
+
+@dataclass
+class Target:
+    kind: str  # one of TARGET_KINDS
+    index: int | None = None  # indicator index for kind == "indicator"
+
+
+@dataclass
+class Finding:
+    rule: str  # stable code, e.g. "JX101"
+    name: str  # kebab-case rule name, e.g. "goal-copy"
+    severity: str  # "error" | "warning" | "info"
+    target: Target
+    message: str
+    suggestion: str | None = None
+    dimension: str | None = None  # score-card dimension the finding counts against
+    standing: str | None = None  # "V" | "R" | "I": how well the rule's source is established
+    accepted: bool = False  # a reviewer accepted it (in-form note or baseline)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Score:
+    total: float
+    dimensions: dict[str, float] = field(default_factory=dict)
+    grade: str | None = None  # 优 / 良 / 中 / 差
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class FormReview:
+    form: Form
+    findings: list[Finding] = field(default_factory=list)
+    score: Score = field(default_factory=lambda: Score(total=100.0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.form.id,
+            "project_name": self.form.project_name,
+            "source": self.form.source.path or self.form.source.url,
+            "score": self.score.to_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+        }
