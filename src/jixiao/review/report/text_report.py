@@ -1,0 +1,192 @@
+"""Terminal report (rich): per-form score card and findings, then a batch summary ranking the forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jixiao.review.findings import SEVERITIES, FormReview
+from jixiao.review.report._common import (
+    SEVERITY_ZH,
+    dimension_names,
+    error_dict,
+    fmt_score,
+    is_path,
+    open_text,
+    ranked,
+    severity_counts,
+    sort_key,
+    source_of,
+    summary,
+    target_label,
+)
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bold red"}
+
+
+def _console(f: Any, *, color: bool | None, width: int | None):
+    from rich.console import Console
+
+    kwargs: dict[str, Any] = {"file": f, "highlight": False, "emoji": False}
+    if color is False:
+        kwargs.update(no_color=True, force_terminal=False)
+    elif color is True:
+        kwargs.update(force_terminal=True)
+    if width:
+        kwargs["width"] = width
+    return Console(**kwargs)
+
+
+def _form_section(console, review: FormReview) -> None:
+    from rich.rule import Rule
+    from rich.text import Text
+
+    form = review.form
+    title = Text()
+    title.append(f"{form.id}  ", style="bold")
+    title.append(form.project_name or "(无项目名称)", style="bold")
+    console.print(Rule(title, align="left"))
+    src = source_of(review)
+    if src:
+        console.print(Text(f"来源: {src}", style="dim"))
+
+    head = Text("得分 ")
+    head.append(fmt_score(review.score.total), style="bold")
+    if review.score.grade:
+        head.append(" (")
+        head.append(review.score.grade, style=GRADE_STYLE.get(review.score.grade, ""))
+        head.append(")")
+    head.append(f"   指标 {len(form.indicators)} 项")
+    counts = severity_counts(review.findings)
+    head.append("   ")
+    head.append_text(_counts_text(counts))
+    console.print(head)
+    if review.score.dimensions:
+        dims = Text("  ")
+        for i, (name, value) in enumerate(review.score.dimensions.items()):
+            if i:
+                dims.append("  ·  ", style="dim")
+            dims.append(f"{name} ")
+            dims.append(fmt_score(value), style="bold")
+        console.print(dims)
+
+    if not review.findings:
+        console.print(Text("  未发现问题", style="green"))
+        console.print()
+        return
+    findings = sorted(review.findings, key=sort_key)
+    for sev in SEVERITIES:
+        group = [f for f in findings if f.severity == sev]
+        if not group:
+            continue
+        console.print(Text(f"  {SEVERITY_ZH[sev]} {sev} ({len(group)})", style=SEVERITY_STYLE[sev]))
+        for f in group:
+            line = Text("    ")
+            line.append(f.rule, style=SEVERITY_STYLE[sev])
+            line.append(f" {f.name}", style="dim")
+            line.append(f"  [{target_label(review, f.target)}] ")
+            line.append(f.message)
+            if f.accepted:
+                line.append("  (已接受)", style="dim")
+            console.print(line)
+            if f.suggestion:
+                console.print(Text(f"        建议: {f.suggestion}", style="green"))
+    console.print()
+
+
+def _counts_text(counts: dict[str, int]):
+    from rich.text import Text
+
+    t = Text()
+    for i, sev in enumerate(SEVERITIES):
+        if i:
+            t.append(" ")
+        t.append(f"{SEVERITY_ZH[sev]} {counts.get(sev, 0)}", style=SEVERITY_STYLE[sev] if counts.get(sev) else "dim")
+    return t
+
+
+def _summary_table(console, reviews: list[FormReview], errors: list[dict]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    dims = dimension_names(reviews)
+    if console.width < 60 + 8 * len(dims):  # too narrow for the dimension columns
+        dims = []
+    from rich import box
+
+    table = Table(title="批量汇总 (按得分从低到高)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
+    table.add_column("#", justify="right", no_wrap=True, min_width=len(str(len(reviews))))
+    table.add_column("表单", no_wrap=True, min_width=min(16, max((len(r.form.id) for r in reviews), default=4)))
+    table.add_column("项目名称", no_wrap=True, overflow="ellipsis",
+                     max_width=max(10, min(30, console.width - 56 - 8 * len(dims))))
+    table.add_column("得分", justify="right", no_wrap=True, min_width=4)
+    table.add_column("等级", no_wrap=True, min_width=4)
+    for d in dims:
+        table.add_column(d, justify="right", no_wrap=True)
+    for sev in SEVERITIES:
+        table.add_column(SEVERITY_ZH[sev], justify="right", style=SEVERITY_STYLE[sev], no_wrap=True, min_width=4)
+    for rank, r in enumerate(ranked(reviews), 1):
+        counts = severity_counts(r.findings)
+        table.add_row(
+            str(rank),
+            Text(r.form.id),
+            Text(r.form.project_name or ""),
+            fmt_score(r.score.total),
+            Text(r.score.grade or "", style=GRADE_STYLE.get(r.score.grade or "", "")),
+            *[fmt_score(r.score.dimensions.get(d)) for d in dims],
+            *[str(counts[s]) for s in SEVERITIES],
+        )
+    console.print(table)
+    s = summary(reviews, errors)
+    line = Text(f"表单 {s['forms']} 份, 指标 {s['indicators']} 项, 问题 {s['findings']} 条 (")
+    line.append_text(_counts_text(s["by_severity"]))
+    line.append(")")
+    if s["score"]["mean"] is not None:
+        line.append(f", 平均分 {fmt_score(s['score']['mean'])}")
+    if s["accepted"]:
+        line.append(f", 已接受 {s['accepted']} 条")
+    console.print(line)
+
+
+def _errors_section(console, errors: list[dict]) -> None:
+    from rich.text import Text
+
+    console.print(Text(f"无法读取的文件 ({len(errors)})", style="bold red"))
+    for e in errors:
+        console.print(Text(f"  {e.get('path') or '?'}: {e.get('message', '')}"))
+
+
+def write(
+    reviews: list[FormReview],
+    errors: list[dict],
+    out: Any,
+    *,
+    color: bool | None = None,
+    width: int | None = None,
+    summary_table: bool | None = None,
+    **opts: Any,
+) -> None:
+    """Write the terminal report.
+
+    ``color``: None = auto (colour only on a terminal), False = plain text, True = always ANSI.
+    Files are written without colour unless ``color=True``. ``summary_table`` defaults to "when more
+    than one form".
+    """
+    errs = [error_dict(e) for e in errors]
+    if is_path(out) and color is None:
+        color = False
+    if is_path(out) and width is None:
+        width = 120
+    with open_text(out) as f:
+        console = _console(f, color=color, width=width)
+        for r in reviews:
+            _form_section(console, r)
+        if summary_table if summary_table is not None else len(reviews) > 1:
+            _summary_table(console, reviews, errs)
+        if errs:
+            if reviews:
+                console.print()
+            _errors_section(console, errs)
+        if not reviews and not errs:
+            console.print("没有可审核的表单")
