@@ -149,3 +149,23 @@ def error_dict(err: Any) -> dict[str, Any]:
         d = err.to_dict()
         return {"path": d.get("path"), "message": d.get("message", "")}
     return {"path": getattr(err, "path", None), "message": str(err)}
+
+
+def rule_doc(rule: Any) -> str:
+    """A registry rule's documentation text (``doc`` or ``docs``), dedented."""
+    import inspect
+
+    text = getattr(rule, "doc", None) or getattr(rule, "docs", None) or ""
+    return inspect.cleandoc(str(text)) if text else ""
+
+
+def rule_summary(rule: Any) -> str:
+    """One line describing a rule: its ``summary`` or the first line of its documentation."""
+    summary = getattr(rule, "summary", None)
+    if summary:
+        return str(summary)
+    for line in rule_doc(rule).splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line
+    return ""

@@ -17,7 +17,15 @@ from typing import Any
 from urllib.parse import quote
 
 from jixiao.review.findings import Finding, FormReview
-from jixiao.review.report._common import error_dict, indicator_name, open_text, sort_key, target_label
+from jixiao.review.report._common import (
+    error_dict,
+    indicator_name,
+    open_text,
+    rule_doc,
+    rule_summary,
+    sort_key,
+    target_label,
+)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
@@ -96,7 +104,7 @@ def _rules(reviews: list[FormReview], help_base: str) -> list[dict[str, Any]]:
             continue
         rules[code] = rule_descriptor(
             code, getattr(r, "name", code), getattr(r, "severity", None),
-            summary=getattr(r, "summary", None), docs=getattr(r, "docs", None),
+            summary=rule_summary(r) or None, docs=rule_doc(r) or None,
             dimension=getattr(r, "dimension", None), standing=getattr(r, "standing", None), help_base=help_base,
         )
     for review in reviews:  # a finding whose rule is not in the registry still gets a descriptor

@@ -1,0 +1,260 @@
+"""``jixiao review`` and ``jixiao rules``.
+
+Exit codes of ``jixiao review``:
+
+- 0: every input was read and reviewed (findings do not change the exit code …)
+- 1: … unless ``--fail-on`` is given and a finding at or above that severity is open; also 1 when
+  some input could not be read (the readable ones are still reviewed and reported)
+- 2: usage error (bad option, ``xlsx`` without ``-o``, missing ``--config`` or ``--baseline`` file)
+
+Only typer is imported at module level; readers, the review engine and the report writers are
+imported when a command runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from jixiao.cli.app import app
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+    html = "html"
+    sarif = "sarif"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class XlsxLayout(str, Enum):
+    single = "single"
+    per_form = "per-form"
+
+
+FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _split(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out += [x.strip() for x in v.split(",") if x.strip()]
+    return out
+
+
+def _usage(message: str) -> typer.Exit:
+    typer.echo(f"jixiao review: {message}", err=True)
+    return typer.Exit(2)
+
+
+def expand_paths(paths: list[Path]) -> list[Path | tuple[Path, str]]:
+    """Files to read, in order: directories are walked recursively for form files.
+
+    A path that does not exist, or a directory with no form file in it, becomes ``(path, message)``.
+    """
+    try:
+        from jixiao.readers import iter_paths  # the readers' own notion of "a form file"
+    except ImportError:  # readers not available: walk for the suffixes they are expected to handle
+        iter_paths = None
+    out: list[Path | tuple[Path, str]] = []
+    for p in paths:
+        if not p.exists():
+            out.append((p, "no such file or directory"))
+        elif p.is_dir():
+            if iter_paths is not None:
+                files = [Path(f) for f in iter_paths(p)]
+            else:
+                suffixes = {".txt", ".tsv", ".csv", ".json", ".jsonl", ".docx", ".xlsx", ".pdf", ".md"}
+                files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
+                               and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not files:
+                out.append((p, "no form files found in this directory"))
+            out += files
+        else:
+            out.append(p)
+    return out
+
+
+def collect_forms(paths: list[Path], *, progress: bool | None = None, config: Any = None):
+    """Read and review every input; returns ``(reviews, errors)``. Bad inputs are reported, not fatal."""
+    from jixiao.errors import InputError
+    from jixiao.readers import read_path
+    from jixiao.review import review_form
+    from jixiao.review.report.progress import track
+
+    items = expand_paths(paths)
+    reviews = []
+    errors: list[dict[str, Any]] = []
+
+    def fail(path: Path | str, message: str) -> None:
+        message = " ".join(str(message).split())
+        errors.append({"path": str(path), "message": message})
+        typer.echo(f"jixiao: {path}: {message}", err=True)
+
+    for item in track(items, total=len(items), description="审核中", enabled=progress):
+        if isinstance(item, tuple):
+            fail(*item)
+            continue
+        try:
+            forms = read_path(item)
+        except InputError as e:
+            fail(e.path or item, e.message)
+            continue
+        except Exception as e:  # a reader bug must not sink the batch; it is still an error (exit 1)
+            fail(item, f"unexpected {type(e).__name__}: {e}")
+            continue
+        if not forms:
+            fail(item, "no form found in this file")
+            continue
+        for form in forms:
+            reviews.append(review_form(form, config))
+    return reviews, errors
+
+
+@app.command("review")
+def review(
+    paths: list[Path] = typer.Argument(..., help="Form files or directories (searched recursively).",
+                                       show_default=False),
+    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write the report to this file (atomically); default: stdout. "
+                                            "Required for xlsx."),
+    select: list[str] | None = typer.Option(None, "--select", help="Only these rules: codes, code prefixes or "
+                                            "names, comma-separated (replaces the config's select)."),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="Skip these rules (added to the config's ignore)."),
+    config: Path | None = typer.Option(None, "--config", help="Configuration file (jixiao.toml or pyproject.toml); "
+                                       "default: the nearest one from the current directory."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Hide findings recorded in this baseline file."),
+    write_baseline: Path | None = typer.Option(None, "--write-baseline",
+                                               help="Record today's open findings in this baseline file."),
+    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Exit 1 when an open finding of this "
+                                          "severity or worse is reported."),
+    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr "
+                                         "(default: only when stderr is a terminal)."),
+    xlsx_layout: XlsxLayout = typer.Option(XlsxLayout.single, "--xlsx-layout",
+                                           help="xlsx: one working sheet for all forms, or one sheet per form."),
+) -> None:
+    """Review forms against the rules, score them, and write a report (text, json, xlsx, html, sarif)."""
+    fmt_name = fmt.value
+    if fmt_name == "xlsx" and output is None:
+        raise _usage("--format xlsx needs -o FILE (a binary workbook is not written to the terminal)")
+    if output is not None and output.is_dir():
+        raise _usage(f"-o {output}: is a directory")
+
+    from jixiao.errors import InputError
+    from jixiao.review import load_config
+
+    try:
+        cfg = load_config(config) if config else load_config()
+    except InputError as e:
+        raise _usage(f"--config: {e}") from None
+    sel, ign = _split(select), _split(ignore)
+    if sel:
+        cfg.select = sel
+    if ign:
+        cfg.ignore = list(cfg.ignore) + ign
+    if baseline is not None and not baseline.is_file():
+        raise _usage(f"--baseline {baseline}: no such file")
+
+    reviews, errors = collect_forms(paths, progress=progress, config=cfg)
+
+    if write_baseline is not None:
+        from jixiao.review.baseline import write_baseline as _write_baseline
+
+        n = _write_baseline(reviews, write_baseline)
+        typer.echo(f"jixiao: baseline of {n} findings written to {write_baseline}", err=True)
+    if baseline is not None:
+        from jixiao.review.baseline import apply_baseline
+
+        try:
+            apply_baseline(reviews, baseline)
+        except InputError as e:
+            raise _usage(f"--baseline: {e}") from None
+
+    from jixiao.review.report import get_writer
+
+    opts: dict[str, Any] = {}
+    if fmt_name == "xlsx":
+        opts["layout"] = xlsx_layout.value
+    writer = get_writer(fmt_name)
+    try:
+        if output is None:
+            writer(reviews, errors, sys.stdout, **opts)
+            sys.stdout.flush()
+        else:
+            writer(reviews, errors, os.fspath(output), **opts)
+    except BrokenPipeError:  # `jixiao review … | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(1) from None
+    except OSError as e:
+        typer.echo(f"jixiao review: cannot write {output}: {e.strerror or e}", err=True)
+        raise typer.Exit(1) from None
+    if output is not None:
+        typer.echo(f"jixiao: {len(reviews)} forms reviewed, report written to {output}", err=True)
+
+    code = 1 if errors else 0
+    if fail_on is not None:
+        limit = FAIL_RANK[fail_on.value]
+        if any(not f.accepted and FAIL_RANK.get(f.severity, 9) <= limit for r in reviews for f in r.findings):
+            code = 1
+    raise typer.Exit(code)
+
+
+def _rule_rows() -> list[dict[str, Any]]:
+    from jixiao.review.report._common import rule_summary
+    from jixiao.review.rules import all_rules
+
+    rows = []
+    for r in all_rules():
+        summary = rule_summary(r)
+        rows.append({
+            "code": r.code,
+            "name": r.name,
+            "severity": getattr(r, "severity", None),
+            "dimension": getattr(r, "dimension", None),
+            "standing": getattr(r, "standing", None),
+            "summary": summary,
+            "docs": f"docs/rules/{r.code}-{r.name}.md",
+        })
+    return rows
+
+
+@app.command("rules")
+def rules(
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List the review rules: code, name, default severity, score dimension, standing, summary."""
+    rows = _rule_rows()
+    if fmt is ListFormat.json:
+        import json
+
+        typer.echo(json.dumps({"rules": rows}, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"jixiao review rules ({len(rows)})", title_justify="left")
+    for col in ("code", "name", "severity", "dimension", "standing", "summary"):
+        table.add_column(col, overflow="fold", no_wrap=col != "summary", ratio=1 if col == "summary" else None)
+    for r in rows:
+        table.add_row(*(Text(str(r[k] or "")) for k in ("code", "name", "severity", "dimension", "standing",
+                                                        "summary")))
+    Console(highlight=False).print(table)
