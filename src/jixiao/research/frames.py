@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LEVEL1_SHORT = {"产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度", "成本指标": "成本"}
 
+COST_LEVEL2 = ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
+
 #: a goal pair whose char-bigram Jaccard similarity reaches this is counted as copy-pasted
 COPY_THRESHOLD = 0.9
 
@@ -47,7 +49,7 @@ FORM_COLUMNS = {
     "n_qualitative": "indicators with a qualitative (word) target",
     "n_vague": "indicators whose target is only vague words (提升, 明显改善 …)",
     "share_vague": "n_vague / n_indicators",
-    "has_产出 … has_成本": "at least one indicator of that level-1 category",
+    "has_产出 … has_成本": "at least one indicator of that level-1 category (has_成本: also a level-2 cost category)",
     "n_level2": "distinct standard level-2 categories used",
     "overall_goal_len": "characters in the overall (medium-term) goal",
     "annual_goal_len": "characters in the annual goal",
@@ -244,6 +246,8 @@ def form_records(forms: Sequence[Form]) -> list[dict[str, Any]]:
         }
         for full, short in LEVEL1_SHORT.items():
             row[f"has_{short}"] = full in level1s
+        # before 2021 成本 sat under 产出 as a level-2 category: any cost indicator counts
+        row["has_成本"] = row["has_成本"] or any(i.level2 in COST_LEVEL2 for i in inds)
         row.update(
             {
                 "n_level2": len({i.level2 for i in inds if i.level2}),
