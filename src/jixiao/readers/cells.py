@@ -1,0 +1,795 @@
+"""Read indicator tables from text copied out of web pages and flattened HTML/Office tables.
+
+Handles the layouts found in ``corpora/sources/shared-corpus/raw/``:
+
+* pipe rows (``产出指标 | 数量指标 | 维修面积 | ≥400平方米 |``), where leading empty cells of merged
+  category columns are usually dropped;
+* one cell per line (with or without a trailing ``|``);
+* whitespace-separated rows (``数量指标 指标1.药品抽验品种 ≥3 4``) and long flattened lines;
+* bracket prose (``【产出指标-数量指标】`` / ``指标1:机柜数量(≥77台)``) and notice prose
+  (``(一)数量指标`` / ``参训人员结业率≥100%;``).
+
+The approach is general rather than per template: the table header (一级指标 | 二级指标 | 三级指标 |
+指标值 | …, synonyms in ``data/table_headers.toml``) gives the roles of the columns after the indicator
+name; category cells (一级/二级指标 labels, recognised with :mod:`jixiao.taxonomy`) are filled down;
+the cells after a name are aligned to the header roles by a small typed alignment (an operator fits
+``指标性质``, a bare number fits ``分值``, a short word fits ``计量单位`` …), which tolerates the empty
+cells that text flattening drops. Only the planned value is kept; split value columns are joined in
+printed order (``≥|95|%`` → ``≥95%``, ``万元|≤|3584`` → ``万元≤3584``).
+
+:func:`read_cells_text` raises nothing but :class:`~jixiao.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from jixiao.errors import InputError
+from jixiao.model import Form, Funds, Indicator, Source
+from jixiao.taxonomy import _data as _taxonomy_data
+from jixiao.taxonomy import clean_label, parent_of
+from jixiao.values import parse_value
+
+# ----------------------------------------------------------------------------------------------
+# vocabulary
+
+
+@lru_cache(maxsize=1)
+def _headers() -> dict:
+    with resources.files("jixiao.data").joinpath("table_headers.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def _key(s: str) -> str:
+    """Comparison key of a header/label cell: NFKC, no whitespace, no trailing (A)/(B) marker, no colon."""
+    s = unicodedata.normalize("NFKC", s or "")
+    s = re.sub(r"\s+", "", s)
+    s = s.replace("(", "(").replace(")", ")")
+    s = re.sub(r"\([A-Za-z]\)$", "", s)
+    return s.strip(":：*★")
+
+
+@lru_cache(maxsize=1)
+def _role_map() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for role, labels in _headers()["roles"].items():
+        for lab in labels:
+            out.setdefault(_key(lab), role)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _label_map() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for kind, labels in _headers()["labels"].items():
+        for lab in labels:
+            out.setdefault(_key(lab), kind)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _noise() -> frozenset[str]:
+    return frozenset(_key(c) for c in _headers()["noise"]["cells"])
+
+
+@lru_cache(maxsize=1)
+def _cat_sets() -> tuple[dict[str, str], dict[str, str]]:
+    tax = _taxonomy_data()
+    l1 = {a: std for std, aliases in tax["level1"].items() for a in aliases}
+    l2 = {a: std for std, aliases in tax["level2"].items() for a in aliases}
+    return l1, l2
+
+
+def header_role(cell: str) -> str | None:
+    """Role of a header cell (``"name"``, ``"value"``, ``"unit"`` …) or None."""
+    k = _key(cell)
+    if not k:
+        return None
+    return _role_map().get(k)
+
+
+# ----------------------------------------------------------------------------------------------
+# cell classification
+
+_OPS = re.compile(r"^(?:[≥≤≧≦><=＞＜＝]|>=|<=|=>|=<|＞＝|＜＝|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于)$")
+_NUMBERISH = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?\s*(?:分|%|％)?$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_FRAG_OK = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
+
+
+@dataclass
+class Cat:
+    kind: str  # "l1", "l2" or "both"
+    std1: str | None
+    std2: str | None
+    raw: str
+
+
+def category(cell: str) -> Cat | None:
+    """Recognise a printed category label (exact alias after cleaning), else None."""
+    if not cell or len(cell) > 40:
+        return None
+    s = clean_label(cell)
+    s = re.sub(r"^[(（][一二三四五六七八九十\d]+[)）]", "", s)
+    s = s.strip("【】[]：:*★")
+    if not s:
+        return None
+    l1, l2 = _cat_sets()
+    a, b = l1.get(s), l2.get(s)
+    if a and b:
+        return Cat("both", a, b, cell.strip())
+    if a:
+        return Cat("l1", a, None, cell.strip())
+    if b:
+        return Cat("l2", parent_of(b), b, cell.strip())
+    return None
+
+
+def is_weight_only(cell: str) -> bool:
+    s = re.sub(r"\s+", "", cell)
+    return bool(s) and clean_label(s) == "" and bool(re.search(r"\d", s))
+
+
+def vtype(cell: str) -> str:
+    """Rough type of a cell: empty, op, num, quant, date, short, long, cat."""
+    s = cell.strip()
+    if not s:
+        return "empty"
+    if _OPS.match(s):
+        return "op"
+    if _NUMBERISH.match(s):
+        return "num"
+    if category(s):
+        return "cat"
+    v = parse_value(s)
+    if v.kind == "quantitative":
+        return "quant"
+    if v.kind == "date":
+        return "date"
+    if len(re.sub(r"\s", "", s)) <= 6:
+        return "short"
+    return "long"
+
+
+_NATURE_VALUE = {"定性", "定量"}
+_NATURE_SKIP = {"正向", "反向", "正", "反", "增", "减", "正向指标", "反向指标", "中性"}
+
+
+def _compat(tok: str, role: str) -> float:
+    t = vtype(tok)
+    if t == "empty":
+        return 0.0
+    if role == "value":
+        return {"op": -0.5, "num": 1.5, "quant": 2.0, "date": 2.0, "short": 1.0, "long": 0.6, "cat": -6}[t]
+    if role == "nature":
+        k = _key(tok)
+        if t == "op" or k in _NATURE_VALUE:
+            return 2.0
+        if k in _NATURE_SKIP:
+            return 1.5
+        return -6
+    if role == "unit":
+        if t == "num":
+            return -0.3
+        if t == "short" and not re.search(r"\d", tok):
+            return 1.5
+        return -3
+    if role == "actual":
+        return {"op": -3, "num": 0.5, "quant": 0.5, "date": 0.5, "short": 0.4, "long": 0.3, "cat": -6}[t]
+    if role == "score":
+        return 1.2 if t == "num" else -4
+    if role == "text":
+        return {"op": -3, "num": -0.5, "quant": -0.5, "date": -0.5, "short": 0.3, "long": 0.4, "cat": -6}[t]
+    if role == "level2":
+        return 3.0 if t == "cat" else -9
+    if role == "name":
+        return {"op": -5, "num": -3, "quant": -1, "date": -1, "short": 0.8, "long": 1.0, "cat": -9}[t]
+    if role == "level1":
+        return 3.0 if t == "cat" else -9
+    return -1.0
+
+
+_SKIP_COST = {"value": -1.5, "name": -0.2}
+
+
+def align(tokens: list[str], roles: list[str]) -> list[str | None]:
+    return align_scored(tokens, roles)[0]
+
+
+def align_scored(tokens: list[str], roles: list[str]) -> tuple[list[str | None], float]:
+    """Assign each token to a role (or None = dropped), keeping order; maximise type compatibility."""
+    n, m = len(tokens), len(roles)
+    NEG = float("-inf")
+    # dp[i][j]: best score having used i tokens and j roles
+    dp = [[NEG] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, str] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    dp[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            cur = dp[i][j]
+            if cur == NEG:
+                continue
+            if j < m:  # role j left empty
+                s = cur + _SKIP_COST.get(roles[j], 0.0)
+                if s > dp[i][j + 1]:
+                    dp[i][j + 1], back[i][j + 1] = s, (i, j, "skip")
+            if i < n and j < m:  # token i fills role j
+                s = cur + _compat(tokens[i], roles[j])
+                if s > dp[i + 1][j + 1]:
+                    dp[i + 1][j + 1], back[i + 1][j + 1] = s, (i, j, "take")
+            if i < n:  # token i dropped (more cells than header columns)
+                s = cur - 1.2
+                if s > dp[i + 1][j]:
+                    dp[i + 1][j], back[i + 1][j] = s, (i, j, "drop")
+    out: list[str | None] = [None] * n
+    i, j = n, m
+    while (i, j) != (0, 0):
+        b = back[i][j]
+        if b is None:
+            break
+        pi, pj, what = b
+        if what == "take":
+            out[pi] = roles[pj]
+        i, j = pi, pj
+    return out, dp[n][m]
+
+
+def assemble_value(tokens: list[str], assigned: list[str | None]) -> str:
+    parts = []
+    for tok, role in zip(tokens, assigned):
+        if role in ("value", "unit"):
+            parts.append(tok.strip())
+        elif role == "nature" and (vtype(tok) == "op" or _key(tok) in _NATURE_VALUE):
+            parts.append(tok.strip())
+    return "".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------
+# tokenising lines
+
+def _merge_brackets(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    for t in tokens:
+        if depth > 0 and out:
+            out[-1] = out[-1] + " " + t
+        elif out and re.match(r"^[(（][\d.\-—~～]+\s*分?[)）]分?$", t):
+            out[-1] = out[-1] + " " + t  # a weight "(50分)" belongs to the label before it
+        else:
+            out.append(t)
+        depth = max(0, out[-1].count("(") + out[-1].count("（") - out[-1].count(")") - out[-1].count("）"))
+    # an operator alone followed by a number: one value cell printed with a space ("= 8", "≥ 95%")
+    merged: list[str] = []
+    k = 0
+    while k < len(out):
+        t = out[k]
+        if _OPS.match(t) and k + 1 < len(out) and re.match(r"^[\d.]", out[k + 1]):
+            merged.append(t + out[k + 1])
+            k += 2
+            continue
+        merged.append(t)
+        k += 1
+    return merged
+
+
+@dataclass
+class Unit:
+    """One line of input: ``cells`` (a row) or a single cell; ``exact`` when empty cells are kept."""
+
+    cells: list[str]
+    exact: bool = False
+    spaced: bool = False  # cells come from splitting on whitespace
+    end: bool = False  # a row-terminator line ("||||")
+
+
+def tokenise(body: str) -> list[Unit]:
+    units: list[Unit] = []
+    for raw_line in body.splitlines():
+        line = raw_line.replace("\u3000", " ").replace("\xa0", " ").strip()
+        if not line:
+            continue
+        if "|" in line:
+            parts = [p.strip() for p in line.split("|")]
+            if not any(parts):
+                units.append(Unit([""], exact=True, end=len(parts) > 2))
+                continue
+            while parts and not parts[-1]:
+                parts.pop()
+            if sum(1 for p in parts if p) == 1 and line.rstrip().endswith("|") and len(parts) <= 2:
+                units.append(Unit([p for p in parts if p], exact=True))
+                continue
+            while parts and not parts[0]:
+                parts.pop(0)
+            units.append(Unit(parts))
+        else:
+            toks = _merge_brackets(line.split())
+            units.append(Unit(toks, spaced=True))
+    return units
+
+
+# ----------------------------------------------------------------------------------------------
+# parser state
+
+
+@dataclass
+class _Draft:
+    project_name: str = ""
+    department: str | None = None
+    year: int | None = None
+    annual_goal: str | None = None
+    overall_goal: str | None = None
+    total: float | None = None
+    fiscal: float | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    self_eval: bool = False
+
+
+@dataclass
+class _Cats:
+    l1: str | None = None
+    l1_raw: str | None = None
+    l2: str | None = None
+    l2_raw: str | None = None
+    frags: str = ""
+
+    def apply(self, c: Cat, first_in_row: bool, more_follow: bool) -> None:
+        kind = c.kind
+        if kind == "both":
+            # 成本指标 / 满意度指标 can be printed as level 1 or level 2
+            if more_follow:
+                kind = "l1"
+            elif self.l1 and self.l1 == c.std1:
+                kind = "l2"
+            elif not first_in_row:
+                kind = "l2"
+            elif c.std2 == "成本指标" and self.l1 == "产出指标":
+                kind = "l2"
+            else:
+                kind = "l1"
+        if kind == "l1":
+            self.l1, self.l1_raw = c.std1, c.raw
+            self.l2, self.l2_raw = None, None
+        else:
+            self.l2, self.l2_raw = c.std2, c.raw
+            p = parent_of(c.std2)
+            if p and self.l1 != p and not (c.std2 == "成本指标" and self.l1 == "成本指标"):
+                if self.l1 is not None and self.l1 != p:
+                    pass  # keep the printed level 1 (forms file indicators under odd parents)
+                elif self.l1 is None:
+                    self.l1_raw = None
+
+
+class _Parser:
+    def __init__(self, path: str | None, url: str | None):
+        self.path = path
+        self.url = url
+        self.forms: list[_Draft] = [_Draft()]
+        self.roles: list[str] | None = None
+        self.cats = _Cats()
+        self.cats_b = _Cats()  # right-hand group of side-by-side (中期/年度) tables
+        self.pending: list[str] | None = None  # stream mode: [name, tail...]
+        self.pending_exact = False
+        self.expect: str | None = None  # a label seen, its value expected in the next cell
+        self.in_table = False
+
+    # -- forms
+    @property
+    def form(self) -> _Draft:
+        return self.forms[-1]
+
+    def new_project(self) -> None:
+        if self.form.indicators:
+            self.flush()
+            prev = self.form
+            self.forms.append(_Draft(department=prev.department, year=prev.year))
+            self.cats = _Cats()
+            self.cats_b = _Cats()
+            self.in_table = False
+            self.roles = None
+
+    # -- header
+    def header_run(self, cells: list[str]) -> list[str] | None:
+        roles = [header_role(c) for c in cells]
+        known = [r for r in roles if r]
+        if len(known) < 2 or ("name" not in known and "value" not in known):
+            return None
+        if len(known) < 3 and not ("value" in known and ("actual" in known or "score" in known or "name" in known)):
+            return None
+        # the value column must come after the name column
+        if "name" in roles:
+            idx = roles.index("name")
+            tail = [r for r in roles[idx + 1:] if r]
+        else:
+            idx = roles.index("value")
+            tail = [r for r in roles[idx:] if r]
+        if "value" not in tail:
+            tail = tail + ["value"]
+        return tail
+
+    def set_header(self, tail: list[str], cells: list[str]) -> None:
+        self.flush()
+        self.roles = tail
+        self.in_table = True
+        if any(header_role(c) == "actual" for c in cells):
+            self.form.self_eval = True
+
+    # -- indicators
+    def emit(self, name: str, tail: list[str], cats: _Cats | None = None, roles: list[str] | None = None) -> None:
+        cats = cats or self.cats
+        roles = roles if roles is not None else (self.roles or ["value"])
+        name = name.strip()
+        if not name or _key(name) in _noise() or header_role(name) or category(name):
+            return
+        assigned = align(tail, roles) if tail else []
+        value = assemble_value(tail, assigned)
+        l1, l2 = cats.l1, cats.l2
+        notes = []
+        if l2 and not l1:
+            l1 = parent_of(l2)
+            notes.append(f"level1 inferred from level2 {l2}")
+        self.form.indicators.append(
+            Indicator(
+                name=name,
+                value=parse_value(value),
+                level1=l1,
+                level2=l2,
+                level1_raw=cats.l1_raw,
+                level2_raw=cats.l2_raw,
+                notes=notes,
+            )
+        )
+
+    def flush(self) -> None:
+        if self.pending:
+            name, tail = self.pending[0], self.pending[1:]
+            self.pending = None
+            self.emit(name, tail)
+        self.pending = None
+
+    # -- metadata labels
+    def label(self, cell: str) -> str | None:
+        k = _key(cell)
+        return _label_map().get(k)
+
+    def take_label_value(self, kind: str, value: str) -> None:
+        v = value.strip()
+        if not v or header_role(v) or self.label(v):
+            return
+        f = self.form
+        if kind == "project":
+            f.project_name = v
+        elif kind == "department" and not f.department:
+            f.department = re.sub(r"^\[?\(?\d+\]?\)?-?", "", v).strip() or v
+        elif kind == "annual_goal" and not f.annual_goal and len(v) > 6:
+            f.annual_goal = v
+        elif kind == "overall_goal" and not f.overall_goal and len(v) > 6:
+            f.overall_goal = v
+        elif kind in ("total_funds", "fiscal_funds"):
+            m = re.match(r"^([\d.]+)\s*(万元|万|元)?$", v.replace(",", ""))
+            if m:
+                num = float(m.group(1)) * (1 if m.group(2) == "元" else 10000)
+                if kind == "total_funds" and f.total is None:
+                    f.total = num
+                elif kind == "fiscal_funds" and f.fiscal is None:
+                    f.fiscal = num
+
+    def labels_in(self, cells: list[str]) -> bool:
+        """Handle ``label value`` pairs (项目名称 | xxx). True when the unit was metadata."""
+        hit = False
+        for k, c in enumerate(cells):
+            kind = self.label(c)
+            if not kind:
+                # inline "项目名称: xxx"
+                m = re.match(r"^(.{2,12}?)[:：]\s*(.+)$", c.strip())
+                if m and self.label(m.group(1)):
+                    kind = self.label(m.group(1))
+                    if kind == "project":
+                        self.new_project()
+                    self.take_label_value(kind, m.group(2))
+                    hit = True
+                continue
+            hit = True
+            if kind == "project":
+                self.new_project()
+            nxt = next((x for x in cells[k + 1:] if x.strip()), None)
+            if nxt is not None:
+                self.take_label_value(kind, nxt)
+            else:
+                self.expect = kind
+        return hit
+
+    # -- categories at the start of a row
+    def leading(self, cells: list[str], cats: _Cats) -> int:
+        """Consume leading category / noise cells; return the index of the first other cell."""
+        i = 0
+        seen = 0
+        n = len(cells)
+        while i < n:
+            c = cells[i].strip()
+            if not c or _key(c) in _noise() or is_weight_only(c) or _key(c) in ("一级", "二级"):
+                i += 1
+                continue
+            cat = category(c)
+            step = 1
+            if cat is None and i + 1 < n:
+                cat = category(c + cells[i + 1])
+                step = 2 if cat else 1
+            if cat is None and _FRAG_OK.match(_key(c)) and i + 1 < n:
+                cats.frags += _key(c)
+                cat2 = category(cats.frags)
+                if cat2:
+                    cats.frags = ""
+                    cats.apply(cat2, seen == 0, False)
+                    seen += 1
+                    i += 1
+                    continue
+                if len(cats.frags) <= 6 and any(cats.frags.startswith(x) for x in ("产", "效", "满", "成", "数", "质", "时", "经", "社", "生", "可", "服")):
+                    i += 1
+                    continue
+                cats.frags = ""
+            if cat is None:
+                break
+            more = any(category(x) for x in cells[i + step: i + step + 2] if x.strip())
+            cats.apply(cat, seen == 0, more)
+            cats.frags = ""
+            seen += 1
+            i += step
+        return i
+
+    # -- processing
+    def row(self, cells: list[str], spaced: bool) -> None:
+        roles = self.roles or ["value"]
+        if "name" in roles:  # side-by-side groups (中期 | 年度)
+            split = roles.index("name")
+            roles_a, roles_b = roles[:split], roles[split + 1:]
+            while roles_a and roles_a[-1] in ("level2", "level1"):
+                roles_a.pop()
+        else:
+            roles_a, roles_b = roles, None
+        i = self.leading(cells, self.cats)
+        rest = [c for c in cells[i:]]
+        if not any(x.strip() for x in rest):
+            return
+        self.flush()
+        if roles_b is not None:
+            self.row_groups(rest, roles_a, roles_b)
+            return
+        # name = first cell; spaced rows may have a name broken on spaces
+        best = None
+        max_k = min(len(rest), 4) if spaced else 1
+        for k in range(1, max_k + 1):
+            name = " ".join(rest[:k])
+            tail = rest[k:]
+            if k > 1 and vtype(rest[k - 1]) in ("num", "quant", "op", "date"):
+                break
+            _, score = align_scored(tail, roles_a)
+            score -= 0.9 * (k - 1)
+            if best is None or score > best[0]:
+                best = (score, name, tail)
+        assert best is not None
+        self.emit(best[1], best[2], roles=roles_a)
+
+    def row_groups(self, rest: list[str], roles_a: list[str], roles_b: list[str]) -> None:
+        # find where the right-hand group starts: its level-2 cell, or by column count
+        name_a = rest[0]
+        tail = rest[1:]
+        j = next((k for k, c in enumerate(tail) if category(c)), None)
+        if j is None:
+            j = min(len(roles_a), len(tail))
+            while j > 0 and not tail[j - 1].strip():
+                j -= 1
+            j = min(len(roles_a), len(tail))
+        left, right = tail[:j], tail[j:]
+        if right and any(x.strip() for x in right):
+            k = self.leading(right, self.cats_b)
+            right = right[k:]
+            while right and not right[0].strip():
+                right.pop(0)
+            if right:
+                rb = [r for r in roles_b if r not in ("level1", "level2")]
+                self.emit(right[0], right[1:], cats=self.cats_b, roles=rb)
+                return
+        self.emit(name_a, left, roles=roles_a)
+
+    def stream_cell(self, cell: str, exact: bool) -> None:
+        c = cell.strip()
+        roles = self.roles or ["value"]
+        if self.pending is None:
+            if not c:
+                return
+            if self.leading([c, ""], self.cats) >= 1:
+                return
+            self.pending = [c]
+            self.pending_exact = exact
+            return
+        tail = self.pending[1:]
+        if self.pending_exact and exact:
+            self.pending.append(c)
+            if len(self.pending) - 1 >= len(roles):
+                self.flush()
+            return
+        if not c:
+            return
+        if category(c) or header_role(c) or _key(c) in _noise():
+            self.flush()
+            self.stream_cell(c, exact)
+            return
+        t = vtype(c)
+        if not tail or (t in ("num", "quant", "date", "op", "short") and len(tail) < max(len(roles), 2)):
+            self.pending.append(c)
+            if len(self.pending) - 1 >= max(len(roles), 1) and len(roles) <= 1:
+                self.flush()
+            return
+        self.flush()
+        self.stream_cell(c, exact)
+
+    def prose(self, line: str) -> bool:
+        """Bracket/notice prose lines. True when handled."""
+        m = re.match(r"^【(.+?)[-—－](.+?)】$", line)
+        if m and category(m.group(1)) and category(m.group(2)):
+            self.flush()
+            self.cats.apply(category(m.group(1)), True, True)  # type: ignore[arg-type]
+            self.cats.apply(category(m.group(2)), False, False)  # type: ignore[arg-type]
+            self.in_table = True
+            return True
+        s = re.sub(r"^[一二三四五六七八九十]+[、.．]|^[(（][一二三四五六七八九十]+[)）]", "", line).strip()
+        if s != line and category(s.rstrip("：:;；。")):
+            self.flush()
+            self.cats.apply(category(s.rstrip("：:;；。")), s == line, False)  # type: ignore[arg-type]
+            self.in_table = True
+            self.prose_mode = True
+            return True
+        if not self.in_table:
+            return False
+        m = re.match(r"^(?:指标\d+[:：])(.+?)[(（]([^()（）]+)[)）]$", line)
+        if m:
+            self.flush()
+            self.emit(m.group(1), [m.group(2)], roles=["value"])
+            return True
+        if getattr(self, "prose_mode", False) and re.search(r"[;；。]$", line) and "|" not in line:
+            body = line.rstrip(";；。")
+            m = re.match(r"^(.+?)((?:[≥≤≧≦><＞＜=]|大于等于|不低于|不少于|小于等于|不超过|不高于).+)$", body)
+            if m and "(" not in m.group(2)[:1]:
+                self.emit(m.group(1).rstrip("，,"), [m.group(2)], roles=["value"])
+                return True
+            m = re.match(r"^(.+)[，,](.+)$", body)
+            if m:
+                self.emit(m.group(1), [m.group(2)], roles=["value"])
+                return True
+        return False
+
+    def unit(self, u: Unit) -> None:
+        cells = u.cells
+        if self.expect and cells and cells[0].strip():
+            kind, self.expect = self.expect, None
+            if not self.label(cells[0]):
+                self.take_label_value(kind, cells[0])
+                if len(cells) == 1:
+                    return
+        if len(cells) == 1 and self.prose(cells[0].strip()):
+            return
+        if u.spaced and len(cells) > 1 and self.prose(" ".join(cells)):
+            return
+        # a header row (possibly inside a long flattened line)
+        for a in range(len(cells)):
+            if header_role(cells[a]) in ("level1", "level2", "name", "value"):
+                b = a
+                while b < len(cells) and (header_role(cells[b]) or not cells[b].strip()):
+                    b += 1
+                tail = self.header_run(cells[a:b])
+                if tail is not None:
+                    if a > 0:
+                        self.labels_in(cells[:a])
+                    self.set_header(tail, cells[a:b])
+                    if b < len(cells):
+                        self.unit(Unit(cells[b:], exact=u.exact, spaced=u.spaced))
+                    return
+                break
+        if not self.in_table:
+            if self.labels_in(cells):
+                return
+            # a table without a recognised header starts at the first category label
+            if any(category(c) for c in cells[:3]) and len(cells) >= 3:
+                self.in_table = True
+            else:
+                return
+        else:
+            if len(cells) > 1 and self.label(cells[0]) == "project":
+                self.labels_in(cells)
+                return
+            if len(cells) == 1 and self.label(cells[0]) == "project":
+                self.labels_in(cells)
+                return
+        if u.end:
+            self.flush()
+            return
+        roles = self.roles or ["value"]
+        long_line = u.spaced and len(cells) > len(roles) + 6
+        if len(cells) == 1 or long_line:
+            for c in cells:
+                if self.label(c) == "project":
+                    self.flush()
+                    self.labels_in([c])
+                    continue
+                if self.expect:
+                    kind, self.expect = self.expect, None
+                    self.take_label_value(kind, c)
+                    continue
+                self.stream_cell(c, u.exact)
+            return
+        self.row(cells, u.spaced)
+
+
+# ----------------------------------------------------------------------------------------------
+# entry point
+
+_HEADER = re.compile(r"^URL:\s*(\S+)\s*\n[^\n]*\n---[ \t]*\n", re.S)
+_YEAR = re.compile(r"[(（]\s*(20\d\d)\s*年度?\s*[)）]|(20\d\d)\s*年度")
+
+
+def _strip_header(text: str) -> tuple[str | None, str]:
+    m = _HEADER.match(text)
+    if m:
+        return m.group(1), text[m.end():]
+    m = re.match(r"^URL:\s*(\S+)\s*\n", text)
+    if m:
+        rest = text[m.end():]
+        parts = rest.split("\n---\n", 1)
+        return m.group(1), parts[1] if len(parts) == 2 and parts[0].count("\n") < 3 else rest
+    return None, text
+
+
+def read_cells_text(text: str, path: str | None = None) -> list[Form]:
+    """Parse pipe-separated / one-cell-per-line / whitespace-separated indicator tables into Forms.
+
+    Several forms in one text are split at each project-name label that follows a filled table.
+    Raises :class:`InputError` when the text holds no indicator row.
+    """
+    if not isinstance(text, str):
+        raise InputError(path, "expected text")
+    try:
+        url, body = _strip_header(text.replace("\r\n", "\n").replace("\r", "\n"))
+        p = _Parser(path, url)
+        for u in tokenise(body):
+            p.unit(u)
+        p.flush()
+    except InputError:
+        raise
+    except RecursionError as e:  # pathological input
+        raise InputError(path, f"cannot read the table layout ({e.__class__.__name__})") from None
+    drafts = [d for d in p.forms if d.indicators]
+    if not drafts:
+        raise InputError(path, "no indicator table found (expected rows such as 产出指标 | 数量指标 | name | value)")
+    m = _YEAR.search(body)
+    year = int(m.group(1) or m.group(2)) if m else None
+    stem = re.sub(r"\.[^.]*$", "", str(path).replace("\\", "/").split("/")[-1]) if path else "text"
+    forms = []
+    for k, d in enumerate(drafts):
+        fid = stem if len(drafts) == 1 else f"{stem}#{k + 1}"
+        forms.append(
+            Form(
+                id=fid,
+                project_name=d.project_name,
+                source=Source(
+                    path=path,
+                    url=url,
+                    kind="self_eval" if d.self_eval else "target",
+                    template="self_eval" if d.self_eval else "standard",
+                    index=k if len(drafts) > 1 else None,
+                ),
+                department=d.department,
+                year=d.year or year,
+                funds=Funds(total=d.total, fiscal=d.fiscal),
+                overall_goal=d.overall_goal,
+                annual_goal=d.annual_goal,
+                indicators=d.indicators,
+                notes=d.notes,
+            )
+        )
+    return forms
