@@ -139,8 +139,8 @@ def _form_section(r: FormReview, k: int) -> list[str]:
     return out
 
 
-def render(reviews: list[FormReview], errors: list[dict], *, title: str = "绩效目标审核报告") -> str:
-    """The whole HTML document as a string."""
+def iter_html(reviews: list[FormReview], errors: list[dict], *, title: str = "绩效目标审核报告"):
+    """The HTML document in chunks (one per form section), so big batches are written as they render."""
     errs = [error_dict(e) for e in errors]
     s = summary(reviews, errs)
     order = {id(r): k for k, r in enumerate(reviews, 1)}
@@ -161,17 +161,23 @@ def render(reviews: list[FormReview], errors: list[dict], *, title: str = "绩�
         out.append('<h2>无法读取的文件</h2><table id="errors"><thead><tr><th>文件</th><th>原因</th></tr></thead><tbody>')
         out += [f"<tr><td>{esc(e['path'])}</td><td>{esc(e['message'])}</td></tr>" for e in errs]
         out.append("</tbody></table>")
+    yield "\n".join(out) + "\n"
     for r in reviews:
-        out += _form_section(r, order[id(r)])
-    out.append('<p class="muted">jixiao 生成。审核发现为建议，最终意见以审核人为准。</p>')
+        yield "\n".join(_form_section(r, order[id(r)])) + "\n"
+    tail = ['<p class="muted">jixiao 生成。审核发现为建议，最终意见以审核人为准。</p>']
     if reviews:
-        out.append(f"<script>{JS}</script>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+        tail.append(f"<script>{JS}</script>")
+    tail.append("</body></html>")
+    yield "\n".join(tail) + "\n"
+
+
+def render(reviews: list[FormReview], errors: list[dict], *, title: str = "绩效目标审核报告") -> str:
+    """The whole HTML document as a string."""
+    return "".join(iter_html(reviews, errors, title=title))
 
 
 def write(reviews: list[FormReview], errors: list[dict], out: Any, *, title: str = "绩效目标审核报告",
           **opts: Any) -> None:
-    doc = render(reviews, errors, title=title)
     with open_text(out) as f:
-        f.write(doc)
+        for chunk in iter_html(reviews, errors, title=title):
+            f.write(chunk)
