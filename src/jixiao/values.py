@@ -9,6 +9,7 @@ Handles what real forms print: ``=100.00(%)``, ``≥14500.00(人)``, ``＞＝95�
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -37,6 +38,8 @@ _DATE = re.compile(
     r"|\d{1,2}\s*月(\s*\d{1,2}\s*日)?"
     r"|(年底|年末|年内|月底|季度末|上半年|下半年))"
 )
+# "30日内", "2个工作日内": a deadline expressed as a duration is a ceiling
+_WITHIN = re.compile(r"^(个)?(工作日|小时|分钟|天|日|周|月|年)内$")
 _DATE_BEFORE = re.compile(r"(前|以前|之前|底前|底|末前|截止|完成)$")
 _NUM = re.compile(r"(>=|<=|=|>|<)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)")
 _UNIT_ALIASES = {"百分比": "%", "百分率": "%", "％": "%", "pct": "%", "percent": "%", "万兀": "万元"}
@@ -108,6 +111,8 @@ def parse_value(raw: str | None) -> Value:
         number = float(number_txt)
     except ValueError:
         return Value(raw=raw, kind="qualitative")
+    if not math.isfinite(number):  # "9999…9" beyond float range is not a target
+        return Value(raw=raw, kind="qualitative")
 
     # "±3%以内": a tolerance band, i.e. a ceiling on the deviation
     if pre.endswith("±") or pre.endswith("+-"):
@@ -118,7 +123,7 @@ def parse_value(raw: str | None) -> Value:
     if op is None and rest:
         if _SUFFIX_GE.search(rest):
             op = ">="
-        elif _SUFFIX_LE.search(rest):
+        elif _SUFFIX_LE.search(rest) or _WITHIN.match(rest):
             op = "<="
     # unit-first split columns ("万元≤3584", "人数≥80") and text around the number
     unit_txt = rest
