@@ -116,7 +116,7 @@ def value_kinds(inds: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
     if by is None:
         return pd.DataFrame([row(inds)], index=pd.Index(["all"], name="group"))
-    rows = {k: row(g) for k, g in inds.groupby(inds[by].astype("object").fillna("(unknown)"), sort=True)}
+    rows = {k: row(g) for k, g in inds.groupby(inds[by].astype("object").fillna("(unknown)").astype(str), sort=True)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(by)
 
 
@@ -193,11 +193,11 @@ def by_group(forms: pd.DataFrame, inds: pd.DataFrame, by: str) -> pd.DataFrame:
 
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}")
-    fkey = forms[by].astype("object").fillna("(unknown)")
-    ikey = inds[by].astype("object").fillna("(unknown)")
+    fkey = forms[by].astype("object").fillna("(unknown)").astype(str)
+    ikey = inds[by].astype("object").fillna("(unknown)").astype(str)
     elig_ids = set(eligible_forms(forms)["id"])
     rows = {}
-    for k in sorted(set(fkey), key=str):
+    for k in sorted(set(fkey)):
         f = forms[fkey == k]
         i = inds[ikey == k]
         pct = i[i["is_percent"]]
