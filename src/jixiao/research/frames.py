@@ -151,11 +151,21 @@ def is_vague_value(raw: str | None) -> bool:
     return s == ""
 
 
-def province_of(region: str | None) -> str | None:
-    if not region:
-        return None
-    tok = region.split()[0]
-    return tok or None
+@lru_cache(maxsize=1)
+def _provinces() -> tuple[str, ...]:
+    text = resources.files("jixiao.data").joinpath("provinces.txt").read_text(encoding="utf-8")
+    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def province_of(region: str | None, department: str | None = None) -> str | None:
+    """Province: first token of the region; without a region, a province name the department starts with."""
+    if region and region.split():
+        return region.split()[0]
+    dep = (department or "").strip()
+    for p in _provinces():
+        if dep.startswith(p):
+            return p
+    return None
 
 
 # --- frames -------------------------------------------------------------------------------------
@@ -181,7 +191,7 @@ def _forms_from(forms: Iterable[Form] | None, paths: Sequence[str | Path] | None
 def indicator_records(forms: Sequence[Form]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for f in forms:
-        prov = province_of(f.source.region)
+        prov = province_of(f.source.region, f.department)
         sector = sector_of(f.project_name, f.department)
         for pos, ind in enumerate(f.indicators):
             v = ind.value
@@ -230,7 +240,7 @@ def form_records(forms: Sequence[Form]) -> list[dict[str, Any]]:
             "id": f.id,
             "project_name": f.project_name,
             "department": f.department,
-            "province": province_of(f.source.region),
+            "province": province_of(f.source.region, f.department),
             "region": f.source.region,
             "year": f.year,
             "kind": f.source.kind,
@@ -281,6 +291,8 @@ def load_frames(
     for col in ("goal_copy", "funds_total", "funds_fiscal", "share_vague"):
         fdf[col] = pd.to_numeric(fdf[col], errors="coerce").astype("float64")
     fdf["goal_copied"] = fdf["goal_copied"].astype("boolean")
+    fdf["complete"] = fdf["complete"].astype("boolean")
+    idf["complete"] = idf["complete"].astype("boolean")
     idf["number"] = pd.to_numeric(idf["number"], errors="coerce").astype("float64")
     return fdf, idf
 
