@@ -99,6 +99,7 @@ def header_role(cell: str) -> str | None:
 _OPS = re.compile(r"^(?:[≥≤≧≦><=＞＜＝]|>=|<=|=>|=<|＞＝|＜＝|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于)$")
 _NUMBERISH = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?\s*(?:分|%|％)?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NAME_START = re.compile(r"^指标\s*\d+\s*[.:：、．]")
 _FRAG_OK = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
 
 
@@ -268,7 +269,7 @@ def _merge_brackets(tokens: list[str]) -> list[str]:
     k = 0
     while k < len(out):
         t = out[k]
-        if _OPS.match(t) and k + 1 < len(out) and re.match(r"^[\d.]", out[k + 1]):
+        if _OPS.match(t) and k + 1 < len(out) and (re.match(r"^[\d.]", out[k + 1]) or out[k + 1] in ("%", "％")):
             merged.append(t + out[k + 1])
             k += 2
             continue
@@ -285,12 +286,40 @@ class Unit:
     exact: bool = False
     spaced: bool = False  # cells come from splitting on whitespace
     end: bool = False  # a row-terminator line ("||||")
+    row_end: bool = False  # one cell followed by empty cells ("基本建立 | |"): the row ends here
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """In one-cell-per-line texts whose cells end with "|", a line without "|" is the first part of a
+    wrapped cell: join it to the next line."""
+    nonempty = [ln for ln in lines if ln]
+    cell_lines = sum(1 for ln in nonempty if ln.endswith("|") and ln.count("|") <= 3)
+    if cell_lines < 10 or cell_lines < 0.5 * len(nonempty):
+        return lines
+    out: list[str] = []
+    carry = ""
+    for ln in lines:
+        if not ln:
+            continue
+        if "|" not in ln:
+            if carry:
+                out.append(carry)
+            carry = ln
+            if len(ln) > 30 or re.search(r"[。:：]$", ln):
+                out.append(ln)
+                carry = ""
+            continue
+        out.append((carry + " " + ln).strip() if carry else ln)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return out
 
 
 def tokenise(body: str) -> list[Unit]:
     units: list[Unit] = []
-    for raw_line in body.splitlines():
-        line = raw_line.replace("\u3000", " ").replace("\xa0", " ").strip()
+    lines = [ln.replace("\u3000", " ").replace("\xa0", " ").strip() for ln in body.splitlines()]
+    for line in _join_wrapped(lines):
         if not line:
             continue
         if "|" in line:
@@ -300,8 +329,9 @@ def tokenise(body: str) -> list[Unit]:
                 continue
             while parts and not parts[-1]:
                 parts.pop()
-            if sum(1 for p in parts if p) == 1 and line.rstrip().endswith("|") and len(parts) <= 2:
-                units.append(Unit([p for p in parts if p], exact=True))
+            if sum(1 for p in parts if p) == 1 and line.rstrip().endswith("|") and parts[0]:
+                full = [p.strip() for p in line.split("|")]
+                units.append(Unit([parts[0]], exact=True, row_end=len(full) > 2))
                 continue
             while parts and not parts[0]:
                 parts.pop(0)
@@ -377,6 +407,7 @@ class _Parser:
         self.pending_exact = False
         self.expect: str | None = None  # a label seen, its value expected in the next cell
         self.in_table = False
+        self.hdr_buf: list[Unit] = []
 
     # -- forms
     @property
@@ -395,7 +426,15 @@ class _Parser:
 
     # -- header
     def header_run(self, cells: list[str]) -> list[str] | None:
-        roles = [header_role(c) for c in cells]
+        joined: list[str] = []
+        for c in cells:  # "一级" + "指标" printed on two lines
+            if joined and header_role(joined[-1] + c) and _key(joined[-1] + c) != _key(joined[-1]):
+                joined[-1] = joined[-1] + c
+            else:
+                joined.append(c)
+        while len(joined) > 1 and _key(joined[0]) in _noise() and any(header_role(c) == "name" for c in joined[1:]):
+            joined.pop(0)
+        roles = [header_role(c) for c in joined]
         known = [r for r in roles if r]
         if len(known) < 2 or ("name" not in known and "value" not in known):
             return None
@@ -597,7 +636,7 @@ class _Parser:
                 return
         self.emit(name_a, left, roles=roles_a)
 
-    def stream_cell(self, cell: str, exact: bool) -> None:
+    def stream_cell(self, cell: str, exact: bool, row_end: bool = False) -> None:
         c = cell.strip()
         roles = self.roles or ["value"]
         if self.pending is None:
@@ -609,16 +648,16 @@ class _Parser:
             self.pending_exact = exact
             return
         tail = self.pending[1:]
+        if c and (category(c) or header_role(c) or _key(c) in _noise() or _NAME_START.match(c)):
+            self.flush()
+            self.stream_cell(c, exact, row_end)
+            return
         if self.pending_exact and exact:
             self.pending.append(c)
-            if len(self.pending) - 1 >= len(roles):
+            if len(self.pending) - 1 >= len(roles) or row_end:
                 self.flush()
             return
         if not c:
-            return
-        if category(c) or header_role(c) or _key(c) in _noise():
-            self.flush()
-            self.stream_cell(c, exact)
             return
         t = vtype(c)
         if not tail or (t in ("num", "quant", "date", "op", "short") and len(tail) < max(len(roles), 2)):
@@ -665,6 +704,29 @@ class _Parser:
         return False
 
     def unit(self, u: Unit) -> None:
+        # header cells printed one per line are collected into one run first
+        if len(u.cells) == 1 and not u.end and (header_role(u.cells[0]) or (self.hdr_buf and not u.cells[0].strip())):
+            self.hdr_buf.append(u)
+            return
+        if self.hdr_buf:
+            buf, self.hdr_buf = self.hdr_buf, []
+            cells = [b.cells[0] for b in buf]
+            tail = self.header_run(cells)
+            if tail is not None:
+                self.set_header(tail, cells)
+            else:
+                for b in buf:
+                    self.unit_body(b)
+        self.unit_body(u)
+
+    def finish(self) -> None:
+        if self.hdr_buf:
+            buf, self.hdr_buf = self.hdr_buf, []
+            for b in buf:
+                self.unit_body(b)
+        self.flush()
+
+    def unit_body(self, u: Unit) -> None:
         cells = u.cells
         if self.expect and cells and cells[0].strip():
             kind, self.expect = self.expect, None
@@ -688,7 +750,7 @@ class _Parser:
                         self.labels_in(cells[:a])
                     self.set_header(tail, cells[a:b])
                     if b < len(cells):
-                        self.unit(Unit(cells[b:], exact=u.exact, spaced=u.spaced))
+                        self.unit_body(Unit(cells[b:], exact=u.exact, spaced=u.spaced))
                     return
                 break
         if not self.in_table:
@@ -721,7 +783,7 @@ class _Parser:
                     kind, self.expect = self.expect, None
                     self.take_label_value(kind, c)
                     continue
-                self.stream_cell(c, u.exact)
+                self.stream_cell(c, u.exact, u.row_end)
             return
         self.row(cells, u.spaced)
 
@@ -758,7 +820,7 @@ def read_cells_text(text: str, path: str | None = None) -> list[Form]:
         p = _Parser(path, url)
         for u in tokenise(body):
             p.unit(u)
-        p.flush()
+        p.finish()
     except InputError:
         raise
     except RecursionError as e:  # pathological input
