@@ -224,7 +224,7 @@ def align_scored(tokens: list[str], roles: list[str]) -> tuple[list[str | None],
                 if s > dp[i + 1][j + 1]:
                     dp[i + 1][j + 1], back[i + 1][j + 1] = s, (i, j, "take")
             if i < n:  # token i dropped (more cells than header columns)
-                s = cur - 1.2
+                s = cur - 1.2 - 0.01 * (n - i)  # prefer dropping trailing cells (extra columns)
                 if s > dp[i + 1][j]:
                     dp[i + 1][j], back[i + 1][j] = s, (i, j, "drop")
     out: list[str | None] = [None] * n
@@ -642,6 +642,8 @@ class _Parser:
         if self.pending is None:
             if not c:
                 return
+            if vtype(c) in ("num", "quant", "op") and not exact:
+                return  # a stray score or achieved value cannot start an indicator
             if self.leading([c, ""], self.cats) >= 1:
                 return
             self.pending = [c]
@@ -660,7 +662,7 @@ class _Parser:
         if not c:
             return
         t = vtype(c)
-        if not tail or (t in ("num", "quant", "date", "op", "short") and len(tail) < max(len(roles), 2)):
+        if not tail or (t in ("num", "quant", "date", "op", "short") and len(tail) < max(len(roles), 2)) or (t == "num" and len(tail) < 8):
             self.pending.append(c)
             if len(self.pending) - 1 >= max(len(roles), 1) and len(roles) <= 1:
                 self.flush()
@@ -739,7 +741,9 @@ class _Parser:
         if u.spaced and len(cells) > 1 and self.prose(" ".join(cells)):
             return
         # a header row (possibly inside a long flattened line)
-        for a in range(len(cells)):
+        flat = u.spaced and len(cells) > 12
+        a = 0
+        while a < len(cells):
             if header_role(cells[a]) in ("level1", "level2", "name", "value"):
                 b = a
                 while b < len(cells) and (header_role(cells[b]) or not cells[b].strip()):
@@ -747,12 +751,18 @@ class _Parser:
                 tail = self.header_run(cells[a:b])
                 if tail is not None:
                     if a > 0:
-                        self.labels_in(cells[:a])
+                        if self.in_table:
+                            self.unit_body(Unit(cells[:a], spaced=u.spaced))
+                        else:
+                            self.labels_in(cells[:a])
                     self.set_header(tail, cells[a:b])
                     if b < len(cells):
                         self.unit_body(Unit(cells[b:], exact=u.exact, spaced=u.spaced))
                     return
-                break
+                if not flat:
+                    break
+                a = b
+            a += 1
         if not self.in_table:
             if self.labels_in(cells):
                 return
