@@ -117,10 +117,10 @@ def test_text_report(reviews, tmp_path):
     first = reviews[0]
     assert first.form.project_name in text
     ind = first.form.indicators[1].name
-    assert f"[指标 #2 {ind}] 指标值无法衡量" in text  # target names the indicator, 1-based
-    assert "建议: 改为可量化的目标值" in text
-    assert "[年度目标] 年度目标与总体目标相同" in text
-    assert "已接受的问题  (已接受)" in text
+    # target names the indicator (1-based row), message and suggestion on the following lines
+    assert re.search(rf"JX301 vague-value  指标 #2 {re.escape(ind)}\n +指标值无法衡量\n +→ 改为可量化的目标值\n", text)
+    assert re.search(r"JX102 goal-copy  年度目标\n +年度目标与总体目标相同\n", text)
+    assert re.search(r"JX303 vague-value  指标 #3 .*\(已接受\)\n +已接受的问题\n", text)
     for sev in ("错误 error", "警告 warning", "提示 info"):
         assert sev in text
     # batch summary ranks forms lowest score first
@@ -188,10 +188,15 @@ def test_xlsx_working_sheet(reviews, tmp_path):
     assert "改为可量化的目标值" in err_row[COL["修改建议"]].value
     assert err_row[COL["审核意见"]].value is None
     assert err_row[0].fill.fgColor.rgb.endswith(FILLS["error"])
+    def expected(kind_):  # worst open severity among the findings on that target
+        sev = [f.severity for f in first.findings if f.target.kind == kind_ and not f.accepted]
+        return next(s for s in ("error", "warning", "info") if s in sev)
+
     annual = next(row for row in mine if row[kind].value == "年度目标")
-    assert annual[0].fill.fgColor.rgb.endswith(FILLS["warning"])
+    assert expected("annual_goal") in ("error", "warning")  # the hand-added warning at least
+    assert annual[0].fill.fgColor.rgb.endswith(FILLS[expected("annual_goal")])
     form_row = next(row for row in mine if row[kind].value == "整表")
-    assert form_row[0].fill.fgColor.rgb.endswith(FILLS["info"])
+    assert form_row[0].fill.fgColor.rgb.endswith(FILLS[expected("form")])
     accepted_only = by_line[3]  # its only finding is accepted: shown, not coloured
     if not any(f.target == Target("indicator", 2) and not f.accepted for f in first.findings):
         assert accepted_only[0].fill.fill_type is None
@@ -396,3 +401,15 @@ def test_every_format_has_a_writer():
         assert callable(get_writer(fmt))
     with pytest.raises(ValueError):
         get_writer("pdf")
+
+
+def test_wrap_cells_keeps_every_character_and_the_width():
+    from rich.cells import cell_len
+
+    from jixiao.review.report.text_report import wrap_cells
+
+    text = "年度目标与总体目标完全相同（相似度 1.00）；本项目实施期在 2023 年内，一年期项目可以接受，但建议写明 ISO9001 认证。"
+    lines = wrap_cells(text, 30)
+    assert len(lines) > 2 and all(cell_len(line) <= 30 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert any("ISO9001" in line for line in lines)  # ASCII words are not split

@@ -78,7 +78,7 @@ def expand_paths(paths: list[Path]) -> list[Path | tuple[Path, str]]:
             out.append((p, "no such file or directory"))
         elif p.is_dir():
             if iter_paths is not None:
-                files = [Path(f) for f in iter_paths(p)]
+                files = [Path(f) for f in iter_paths([p])]
             else:
                 suffixes = {".txt", ".tsv", ".csv", ".json", ".jsonl", ".docx", ".xlsx", ".pdf", ".md"}
                 files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes

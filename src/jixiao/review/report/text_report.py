@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jixiao.review.findings import SEVERITIES, FormReview
@@ -84,14 +85,58 @@ def _form_section(console, review: FormReview) -> None:
             line = Text("    ")
             line.append(f.rule, style=SEVERITY_STYLE[sev])
             line.append(f" {f.name}", style="dim")
-            line.append(f"  [{target_label(review, f.target)}] ")
-            line.append(f.message)
+            line.append(f"  {target_label(review, f.target)}")
             if f.accepted:
                 line.append("  (已接受)", style="dim")
-            console.print(line)
+            console.print(line, no_wrap=True, overflow="ellipsis")
+            _print_wrapped(console, f.message, indent=6)
             if f.suggestion:
-                console.print(Text(f"        建议: {f.suggestion}", style="green"))
+                _print_wrapped(console, f.suggestion, indent=6, prefix="→ ", style="green")
     console.print()
+
+
+_TOKENS = re.compile(r"[A-Za-z0-9_.,%/+:()-]+|\s+|.", re.S)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Wrap mixed Chinese/ASCII text to ``width`` terminal cells: Chinese may break between any two
+    characters, ASCII words stay whole (unless longer than a line)."""
+    from rich.cells import cell_len
+
+    width = max(width, 8)
+    lines: list[str] = []
+    for para in str(text).splitlines() or [""]:
+        cur, cur_len = "", 0
+        for tok in _TOKENS.findall(para):
+            n = cell_len(tok)
+            if cur_len + n > width and cur:
+                lines.append(cur.rstrip())
+                cur, cur_len = "", 0
+                if tok.isspace():
+                    continue
+            while n > width:  # a single token longer than the line: fold it
+                head, k = "", 0
+                for ch in tok:
+                    if k + cell_len(ch) > width:
+                        break
+                    head, k = head + ch, k + cell_len(ch)
+                lines.append(head)
+                tok = tok[len(head):]
+                n = cell_len(tok)
+            cur, cur_len = cur + tok, cur_len + n
+        lines.append(cur.rstrip())
+    return lines
+
+
+def _print_wrapped(console, text: str, *, indent: int, prefix: str = "", style: str = "") -> None:
+    from rich.text import Text
+
+    from rich.cells import cell_len
+
+    pad = " " * indent
+    hang = " " * cell_len(prefix)
+    for i, line in enumerate(wrap_cells(text, console.width - indent - cell_len(prefix) - 1)):
+        console.print(Text(pad + (prefix if i == 0 else hang) + line, style=style), no_wrap=True, overflow="ignore")
 
 
 def _counts_text(counts: dict[str, int]):
@@ -117,9 +162,11 @@ def _summary_table(console, reviews: list[FormReview], errors: list[dict]) -> No
     table = Table(title="批量汇总 (按得分从低到高)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                   collapse_padding=True)
     table.add_column("#", justify="right", no_wrap=True, min_width=len(str(len(reviews))))
-    table.add_column("表单", no_wrap=True, min_width=min(16, max((len(r.form.id) for r in reviews), default=4)))
+    id_w = min(26, max((len(r.form.id) for r in reviews), default=4))
+    fixed = 4 + (id_w + 2) + 6 + 6 + 6 * len(SEVERITIES) + 9 * len(dims) + 4
+    table.add_column("表单", no_wrap=True, min_width=id_w, max_width=id_w, overflow="ellipsis")
     table.add_column("项目名称", no_wrap=True, overflow="ellipsis",
-                     max_width=max(10, min(30, console.width - 56 - 8 * len(dims))))
+                     max_width=max(8, min(30, console.width - fixed)))
     table.add_column("得分", justify="right", no_wrap=True, min_width=4)
     table.add_column("等级", no_wrap=True, min_width=4)
     for d in dims:
