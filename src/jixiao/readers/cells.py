@@ -88,9 +88,12 @@ def _cat_sets() -> tuple[dict[str, str], dict[str, str]]:
 def header_role(cell: str) -> str | None:
     """Role of a header cell (``"name"``, ``"value"``, ``"unit"`` …) or None."""
     k = _key(cell)
-    if not k:
+    if not k or len(k) > 30:
         return None
-    return _role_map().get(k)
+    hit = _role_map().get(k)
+    if hit is None and re.search(r"\(.+\)$", k):  # "指标值(或计划水平)"
+        hit = _role_map().get(re.sub(r"\(.+\)$", "", k))
+    return hit
 
 
 # ----------------------------------------------------------------------------------------------
@@ -128,6 +131,15 @@ def category(cell: str) -> Cat | None:
         return Cat("l1", a, None, cell.strip())
     if b:
         return Cat("l2", parent_of(b), b, cell.strip())
+    base = re.sub(r"\(.*?\)|（.*?）", "", s)  # "时效指标(工期指标)"
+    if base != s and base.endswith("指标"):
+        a, b = l1.get(base), l2.get(base)
+        if a and not b:
+            return Cat("l1", a, None, cell.strip())
+        if b:
+            return Cat("l2" if not a else "both", parent_of(b) if not a else a, b, cell.strip())
+    if base.endswith("效益指标") and len(base) <= 14:  # "社会、经济、生态效益指标"
+        return Cat("l2", "效益指标", None, cell.strip())
     return None
 
 
@@ -408,6 +420,8 @@ class _Parser:
         self.expect: str | None = None  # a label seen, its value expected in the next cell
         self.in_table = False
         self.hdr_buf: list[Unit] = []
+        self.rows_at_header = -1
+        self.last_open: tuple[int, str, list[str]] | None = None  # a row whose value cells wrapped to the next line
 
     # -- forms
     @property
@@ -449,10 +463,24 @@ class _Parser:
             tail = [r for r in roles[idx:] if r]
         if "value" not in tail:
             tail = tail + ["value"]
-        return tail
+        # one planned value per group: a second value column before the next name is not kept
+        out, seen = [], False
+        for r in tail:
+            if r == "name":
+                seen = False
+            elif r == "value":
+                if seen:
+                    r = "actual"
+                seen = True
+            out.append(r)
+        return out
 
     def set_header(self, tail: list[str], cells: list[str]) -> None:
         self.flush()
+        if self.roles and self.rows_at_header == len(self.form.indicators) and "name" not in [header_role(c) for c in cells]:
+            # second line of a two-line header ("年度 | 实际" / "指标值 | 完成值"): keep the first
+            return
+        self.rows_at_header = len(self.form.indicators)
         self.roles = tail
         self.in_table = True
         if any(header_role(c) == "actual" for c in cells):
@@ -612,7 +640,21 @@ class _Parser:
             if best is None or score > best[0]:
                 best = (score, name, tail)
         assert best is not None
+        if (
+            i == 0 and self.last_open and self.last_open[0] == len(self.form.indicators) - 1
+            and vtype(rest[0]) in ("num", "quant", "date", "op")
+        ):
+            # continuation: the previous row printed only its name, its cells follow on this line
+            _, name, roles_prev = self.last_open
+            prev = self.form.indicators.pop()
+            self.last_open = None
+            cats = _Cats(prev.level1, prev.level1_raw, prev.level2, prev.level2_raw)
+            self.emit(name, rest, cats=cats, roles=roles_prev)
+            return
+        self.last_open = None
         self.emit(best[1], best[2], roles=roles_a)
+        if not best[2] and not spaced:
+            self.last_open = (len(self.form.indicators) - 1, best[1], roles_a)
 
     def row_groups(self, rest: list[str], roles_a: list[str], roles_b: list[str]) -> None:
         # find where the right-hand group starts: its level-2 cell, or by column count
