@@ -1,0 +1,217 @@
+"""``jixiao review`` and ``jixiao rules`` end to end, on the example forms and on corpus samples."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SEED = EXAMPLES / "shanghai-justice-2023.txt"
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def review_json(*args: str):
+    res = run("review", *args, "--format", "json", "--no-progress")
+    return res, json.loads(res.stdout)
+
+
+def open_findings(doc, at_most: str | None = None):
+    rank = {"error": 0, "warning": 1, "info": 2}
+    return [f for form in doc["forms"] for f in form["findings"]
+            if not f["accepted"] and (at_most is None or rank[f["severity"]] <= rank[at_most])]
+
+
+@pytest.fixture(scope="module")
+def seed_doc():
+    res, doc = review_json(EXAMPLES)
+    assert res.exit_code == 0, res.stderr
+    return doc
+
+
+def test_review_examples_json(seed_doc):
+    doc = seed_doc
+    assert len(doc["forms"]) == 12 and doc["errors"] == []
+    assert sum(1 for f in doc["forms"] if f["project_name"] == "办公用房修缮及装修经费") == 1
+    for form in doc["forms"]:
+        assert form["source"].endswith("shanghai-justice-2023.txt")
+        assert 0 <= form["score"]["total"] <= 100
+        assert form["score"]["grade"] in ("优", "良", "中", "差")
+    assert doc["summary"]["indicators"] == 225
+    assert doc["summary"]["findings"] == len(open_findings(doc))
+
+
+def test_review_text_to_stdout(seed_doc):
+    res = run("review", SEED, "--no-progress")
+    assert res.exit_code == 0
+    out = res.stdout
+    for form in seed_doc["forms"]:
+        assert form["project_name"][:8] in out
+    assert "批量汇总" in out and f"表单 12 份, 指标 225 项, 问题 {seed_doc['summary']['findings']} 条" in out
+    assert "\x1b[" not in out  # not a terminal: no colour codes
+
+
+@pytest.mark.parametrize("fmt", ["html", "xlsx", "sarif", "json", "text"])
+def test_review_writes_file(tmp_path, fmt):
+    out = tmp_path / "out" / f"review.{fmt}"
+    res = run("review", SEED, "--format", fmt, "-o", out, "--no-progress")
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout == ""  # the report went to the file only
+    assert out.is_file() and out.stat().st_size > 1000
+    if fmt == "xlsx":
+        import openpyxl
+
+        ws = openpyxl.load_workbook(out)["Review"]
+        assert sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if row[3] == "指标") == 225
+    elif fmt == "html":
+        assert out.read_text(encoding="utf-8").count('<section class="form"') == 12
+    elif fmt == "sarif":
+        assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
+
+
+def test_xlsx_needs_output():
+    res = run("review", SEED, "--format", "xlsx")
+    assert res.exit_code == 2
+    assert "needs -o" in res.stderr
+
+
+def test_unknown_format_is_a_usage_error():
+    assert run("review", SEED, "--format", "pdf").exit_code == 2
+
+
+def test_bad_files_are_reported_and_the_rest_reviewed(tmp_path):
+    d = tmp_path / "inbox"
+    (d / "sub").mkdir(parents=True)
+    shutil.copy(SEED, d / "seed.txt")
+    (d / "broken.json").write_text('{"forms": [', encoding="utf-8")
+    (d / "sub" / "junk.docx").write_bytes(bytes(range(256)) * 4)
+    (d / "sub" / "notes.txt").write_text("会议纪要：无表格。\n", encoding="utf-8")
+    missing = tmp_path / "nope.xlsx"
+    res, doc = review_json(d, missing)
+    assert res.exit_code == 1
+    assert len(doc["forms"]) == 12
+    bad = {Path(e["path"]).name for e in doc["errors"]}
+    assert bad == {"broken.json", "junk.docx", "notes.txt", "nope.xlsx"}
+    assert all(e["message"] and "\n" not in e["message"] for e in doc["errors"])
+    err_lines = [ln for ln in res.stderr.splitlines() if ln.startswith("jixiao: ") and "forms reviewed" not in ln]
+    assert sorted(Path(ln.split(": ")[1]).name for ln in err_lines) == sorted(bad)  # one line each
+
+
+def test_fail_on(seed_doc):
+    assert run("review", SEED, "-f", "json", "--no-progress").exit_code == 0
+    for level in ("error", "warning", "info"):
+        res = run("review", SEED, "-f", "json", "--no-progress", "--fail-on", level)
+        assert res.exit_code == (1 if open_findings(seed_doc, level) else 0), level
+    assert open_findings(seed_doc, "warning")  # the seed does have warnings, so --fail-on warning fails
+    # a rule that reports only info on the seed: --fail-on warning passes, --fail-on info fails
+    sev: dict[str, set[str]] = {}
+    for f in open_findings(seed_doc):
+        sev.setdefault(f["rule"], set()).add(f["severity"])
+    info_only = sorted(code for code, s in sev.items() if s == {"info"})
+    assert info_only
+    args = ("review", SEED, "-f", "json", "--no-progress", "--select", info_only[0], "--fail-on")
+    assert run(*args, "warning").exit_code == 0
+    assert run(*args, "info").exit_code == 1
+
+
+def test_select_and_ignore(seed_doc):
+    codes = {f["rule"] for f in open_findings(seed_doc)}
+    goal_codes = {c for c in codes if c.startswith("JX1")}
+    assert goal_codes and codes - goal_codes  # the seed has goal findings and others
+    _, only = review_json(SEED, "--select", "JX1")
+    assert {f["rule"] for f in open_findings(only)} == goal_codes
+    _, without = review_json(SEED, "--ignore", "JX1")
+    assert {f["rule"] for f in open_findings(without)} == codes - goal_codes
+    some = sorted(codes - goal_codes)[:2]
+    _, picked = review_json(SEED, "--select", ",".join(some))
+    assert {f["rule"] for f in open_findings(picked)} == set(some)
+
+
+def test_config_file(tmp_path, seed_doc):
+    cfg = tmp_path / "jixiao.toml"
+    cfg.write_text('ignore = ["JX3"]\n', encoding="utf-8")
+    res, doc = review_json(SEED, "--config", cfg)
+    assert res.exit_code == 0
+    assert not any(f["rule"].startswith("JX3") for f in open_findings(doc))
+    assert any(f["rule"].startswith("JX3") for f in open_findings(seed_doc))
+    res = run("review", SEED, "--config", tmp_path / "missing.toml")
+    assert res.exit_code == 2 and "missing.toml" in res.stderr
+
+
+def test_baseline_round_trip(tmp_path, seed_doc):
+    bl = tmp_path / "baseline.json"
+    res, doc = review_json(SEED, "--write-baseline", bl)
+    assert res.exit_code == 0 and bl.is_file()
+    n = len(open_findings(doc))
+    assert n > 0 and f"baseline of {n} findings" in res.stderr
+    res, again = review_json(SEED, "--baseline", bl)
+    assert res.exit_code == 0
+    assert open_findings(again) == []  # nothing new since the baseline
+    assert run("review", SEED, "--baseline", tmp_path / "none.json").exit_code == 2
+
+
+def test_rules_listing():
+    from jixiao.review import all_rules
+
+    res = run("rules", "--format", "json")
+    assert res.exit_code == 0
+    rows = json.loads(res.stdout)["rules"]
+    assert [r["code"] for r in rows] == [r.code for r in all_rules()]
+    assert len({r["code"] for r in rows}) == len(rows) >= 5
+    for r in rows:
+        assert set(r) == {"code", "name", "severity", "dimension", "standing", "summary", "docs"}
+        assert r["severity"] in ("error", "warning", "info") and r["standing"] in ("V", "R", "I")
+        assert r["summary"]
+    text = run("rules").stdout
+    assert all(r["code"] in text for r in rows)
+
+
+def _write_batch(tmp: Path, n: int = 1000, seed: int = 7) -> tuple[Path, list[str]]:
+    """n forms sampled from the corpus into JSON files (single forms and {"forms": [...]} files),
+    plus bad files; returns the directory and the bad file names."""
+    from jixiao.corpus import load_corpus
+
+    pool = [f.to_dict() for f in load_corpus()]
+    rng = random.Random(seed)
+    d = tmp / "batch"
+    d.mkdir()
+    forms = []
+    for i in range(n):
+        f = json.loads(json.dumps(rng.choice(pool)))
+        f["id"] = f"batch-{i:04d}"
+        forms.append(f)
+    singles, rest = forms[:400], forms[400:]
+    for f in singles:
+        (d / f"{f['id']}.json").write_text(json.dumps(f, ensure_ascii=False), encoding="utf-8")
+    for j in range(0, len(rest), 10):
+        (d / f"multi-{j // 10:03d}.json").write_text(
+            json.dumps({"forms": rest[j:j + 10]}, ensure_ascii=False), encoding="utf-8")
+    bad = {"truncated.json": b'{"forms": [{"id": "x", "indicators": [', "numbers.json": b"[1, 2, 3]",
+           "junk.docx": b"\x00\x01PK?" * 100, "empty.txt": b""}
+    for name, data in bad.items():
+        (d / name).write_bytes(data)
+    return d, sorted(bad)
+
+
+def test_thousand_forms_in_one_batch(tmp_path):
+    d, bad = _write_batch(tmp_path)
+    out = tmp_path / "r.json"
+    res = run("review", d, "--format", "json", "-o", out, "--no-progress")
+    assert res.exit_code == 1  # the bad files
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["forms"]) == 1000
+    assert sorted(f["id"] for f in doc["forms"]) == [f"batch-{i:04d}" for i in range(1000)]
+    assert sorted(Path(e["path"]).name for e in doc["errors"]) == bad
+    assert doc["summary"]["forms"] == 1000 and doc["summary"]["unreadable"] == 4
