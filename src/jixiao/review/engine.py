@@ -1,0 +1,235 @@
+"""The review engine: run the registered rules over a form, apply acceptance, score it.
+
+    >>> from jixiao.review import review_form
+    >>> review = review_form(form)            # FormReview(form, findings, score)
+
+Rules live in :mod:`jixiao.review.rules` (one file per rule); see ``docs/review.md``.
+Optional dependencies (embedder, classifier, suggestions, corpus) are loaded lazily through
+:class:`Context`; a rule that needs one that is missing raises :class:`RuleSkipped` and is logged at
+debug level, never faked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from jixiao.model import Form, Indicator
+from jixiao.review.config import Config
+from jixiao.review.findings import Finding, FormReview, Target
+from jixiao.review.rules import Hit, Rule, RuleSkipped, all_rules
+
+
+log = logging.getLogger("jixiao.review")
+
+
+# ----------------------------------------------------------------------------- lazy resources
+
+
+@lru_cache(maxsize=1)
+def _embedder():
+    try:
+        from jixiao.nlp.embed import get_embedder
+    except ImportError as e:
+        raise RuleSkipped(f"embedder not available ({e})") from None
+    try:
+        return get_embedder()
+    except Exception as e:  # model files missing
+        raise RuleSkipped(f"embedder could not be loaded ({e})") from None
+
+
+@lru_cache(maxsize=1)
+def _classifier():
+    try:
+        from jixiao.nlp.classify import get_classifier
+    except ImportError as e:
+        raise RuleSkipped(f"classifier not available ({e})") from None
+    try:
+        return get_classifier()
+    except Exception as e:
+        raise RuleSkipped(f"classifier could not be loaded ({e})") from None
+
+
+def indicator_key(name: str) -> str:
+    """Normalised indicator name used to count re-use across forms."""
+    from jixiao.review.text import norm_loose
+
+    return norm_loose(name)
+
+
+@lru_cache(maxsize=1)
+def _corpus_usage() -> dict[str, frozenset[str]]:
+    """indicator key -> the set of distinct projects (department|project name) that use it."""
+    try:
+        from jixiao.corpus import load_corpus
+
+        forms = load_corpus()
+    except (FileNotFoundError, OSError) as e:
+        raise RuleSkipped(f"corpus not available ({e})") from None
+    use: dict[str, set[str]] = {}
+    for f in forms:
+        proj = f"{f.department or ''}|{f.project_name or f.id}"
+        for ind in f.indicators:
+            k = indicator_key(ind.name)
+            if k:
+                use.setdefault(k, set()).add(proj)
+    return {k: frozenset(v) for k, v in use.items()}
+
+
+def _suggest_text(ind: Indicator, form: Form) -> str | None:
+    try:
+        from jixiao.suggest import suggest_rewrites
+    except ImportError:
+        return None
+    try:
+        sugg = suggest_rewrites(ind, form, k=1)
+    except Exception as e:  # the suggestion index may be missing; the finding stands without it
+        log.debug("suggest_rewrites failed for %s: %s", ind.name, e)
+        return None
+    return sugg[0].as_text() if sugg else None
+
+
+# ----------------------------------------------------------------------------- context
+
+
+class Context:
+    """What a rule sees besides the form: configuration, targets, lazy resources."""
+
+    def __init__(self, form: Form, config: Config, rule: Rule | None = None):
+        self.form = form
+        self.config = config
+        self.rule = rule
+
+    # targets
+    @staticmethod
+    def goal_target(kind: str) -> Target:
+        return Target(kind=kind)
+
+    @staticmethod
+    def indicator_target(index: int) -> Target:
+        return Target(kind="indicator", index=index)
+
+    @staticmethod
+    def form_target() -> Target:
+        return Target(kind="form")
+
+    def hit(self, target: Target, message: str, **kw: Any) -> Hit:
+        return Hit(target=target, message=message, **kw)
+
+    def indicators(self) -> Iterable[tuple[int, Indicator]]:
+        return enumerate(self.form.indicators)
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return self.config.option(self.rule, key, default) if self.rule else default
+
+    def level1_of(self, ind: Indicator) -> str | None:
+        from jixiao.taxonomy import parent_of
+
+        if ind.level1:
+            return ind.level1
+        return parent_of(ind.level2)
+
+    # lazy resources
+    def embedder(self):
+        return _embedder()
+
+    def classifier(self):
+        return _classifier()
+
+    def corpus_usage(self) -> dict[str, frozenset[str]]:
+        return _corpus_usage()
+
+    def suggestion_for(self, ind: Indicator, fallback: str) -> str:
+        return _suggest_text(ind, self.form) or fallback
+
+
+# ----------------------------------------------------------------------------- review
+
+
+def _accept_matches(entry: dict[str, Any], finding: Finding) -> bool:
+    if entry.get("rule") not in (finding.rule, finding.name):
+        return False
+    t = entry.get("target")
+    if not t:
+        return True
+    if t.get("kind") and t.get("kind") != finding.target.kind:
+        return False
+    return not ("index" in t and t["index"] is not None and t["index"] != finding.target.index)
+
+
+def apply_acceptance(form: Form, findings: list[Finding]) -> None:
+    """Mark findings that a reviewer accepted in the form (``Form.accepted``)."""
+    for entry in form.accepted or []:
+        for f in findings:
+            if _accept_matches(entry, f):
+                f.accepted = True
+                if entry.get("note"):
+                    f.data["accepted_note"] = entry["note"]
+
+
+def run_rules(form: Form, config: Config | None = None) -> list[Finding]:
+    config = config or Config()
+    findings: list[Finding] = []
+    for r in all_rules():
+        if not config.enabled(r):
+            continue
+        if r.needs_complete and form.source.complete is False:
+            log.debug("%s skipped on %s: the form's table is only partly shown", r.code, form.id)
+            continue
+        ctx = Context(form, config, r)
+        try:
+            hits = list(r(form, ctx))
+        except RuleSkipped as e:
+            log.debug("%s skipped on %s: %s", r.code, form.id, e)
+            continue
+        except Exception:
+            if config.strict:
+                raise
+            log.warning("rule %s %s failed on form %s", r.code, r.name, form.id, exc_info=True)
+            continue
+        for h in hits:
+            sev = config.severity_of(r, h.severity or r.severity)
+            data = dict(h.data)
+            if h.target.kind == "indicator" and h.target.index is not None:
+                data.setdefault("indicator", form.indicators[h.target.index].name)
+            findings.append(
+                Finding(
+                    rule=r.code, name=r.name, severity=sev, target=h.target, message=h.message,
+                    suggestion=h.suggestion, dimension=r.dimension, standing=r.standing, data=data,
+                )
+            )
+    order = {"form": 0, "overall_goal": 1, "annual_goal": 2, "indicator": 3}
+    findings.sort(key=lambda f: (order.get(f.target.kind, 9), f.target.index or 0, f.rule))
+    apply_acceptance(form, findings)
+    return findings
+
+
+def review_form(form: Form, config: Config | None = None) -> FormReview:
+    """Review one form: findings (with acceptance applied) and its score card."""
+    from jixiao.review.score import score_findings
+
+    config = config or Config()
+    findings = run_rules(form, config)
+    return FormReview(form=form, findings=findings, score=score_findings(findings, config))
+
+
+def review_forms(forms: Iterable[Form], config: Config | None = None) -> list[FormReview]:
+    config = config or Config()
+    return [review_form(f, config) for f in forms]
+
+
+def finding_counts(reviews: Iterable[FormReview], include_accepted: bool = False) -> Counter:
+    """(rule code, name) -> number of findings across reviews."""
+    c: Counter = Counter()
+    for r in reviews:
+        for f in r.findings:
+            if include_accepted or not f.accepted:
+                c[(f.rule, f.name)] += 1
+    return c
+
+
+__all__ = ["Context", "apply_acceptance", "finding_counts", "review_form", "review_forms", "run_rules"]
+

@@ -1,0 +1,44 @@
+from jixiao.review.rules import rule
+from jixiao.taxonomy import parent_of
+
+
+@rule("JX403", "category-mismatch", severity="warning", dimension="规范性", standing="V", ref=("R22", "R08"))
+def category_mismatch(form, ctx):
+    """The declared level 2 disagrees with what the indicator's wording says, at high confidence.
+
+    Detects:
+        The category classifier (:mod:`jixiao.nlp.classify`) predicts a different level 2 under a
+        different level 1 with confidence ≥ ``confidence`` (default 0.8) — for example an output
+        count filed under 社会效益. Disagreements inside one level 1 (数量 vs 质量) are not reported.
+        The rule is skipped when the classifier is not installed.
+    Why:
+        R22 [V S16]: mixing output and benefit indicators is a listed common defect (device pass
+        rate is quality, cure rate is benefit). The classifier is a statistical model, so the
+        finding is advice.
+    Bad:
+        project: 普法宣传经费
+        效益指标 | 社会效益指标 | 举办普法宣传活动场次 | ≥10(场)
+    Better:
+        project: 普法宣传经费
+        产出指标 | 数量指标 | 举办普法宣传活动场次 | ≥10(场)
+    Options:
+        confidence = 0.8
+    """
+    rows = [(i, ind) for i, ind in ctx.indicators() if ind.level2 and ind.name]
+    if not rows:
+        return
+    clf = ctx.classifier()
+    preds = clf.predict([ind.name for _, ind in rows], [ind.value.raw or None for _, ind in rows])
+    need = float(ctx.option("confidence", 0.8))
+    for (i, ind), p in zip(rows, preds, strict=True):
+        if p.level2 == ind.level2 or p.confidence < need:
+            continue
+        declared_l1 = ind.level1 or parent_of(ind.level2)
+        if parent_of(p.level2) == declared_l1:
+            continue
+        yield ctx.hit(
+            ctx.indicator_target(i),
+            f"指标“{ind.name}”填在“{ind.level2}”下，但从名称看更像“{p.level2}”（模型置信度 {p.confidence:.2f}）。",
+            suggestion=f"建议核对分类，考虑移到“{parent_of(p.level2)} / {p.level2}”。",
+            data={"predicted": p.level2, "confidence": round(float(p.confidence), 3)},
+        )

@@ -1,0 +1,154 @@
+"""Small text helpers shared by the rules: normalisation, similarity, quantities, unit families."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from jixiao.review.vocab import vocab, words
+
+_PUNCT = re.compile(r"[\s\u3000，。、；：！？“”‘’「」『』（）()【】\[\]《》<>,.;:!?'\"·…—\-_/\\|]+")
+
+
+def norm(s: str | None) -> str:
+    """NFKC, whitespace removed."""
+    if not s:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(s)))
+
+
+def norm_loose(s: str | None) -> str:
+    """:func:`norm` plus punctuation removed and lower-cased (for similarity)."""
+    return _PUNCT.sub("", norm(s)).lower()
+
+
+_NAME_PREFIX = re.compile(r"^(\*|★|☆|指标\s*[\d一二三四五六七八九十]+\s*[.．:：、]|\d+\s*[.．、:：](?!\d))+")
+_NAME_HINT = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def clean_name(name: str | None) -> str:
+    """Indicator name without numbering ("指标4.", "1、", "*") and a trailing bracketed hint
+    ("(≥**人)", "(%)"), NFKC-folded, whitespace removed."""
+    n = norm(name)
+    n = _NAME_PREFIX.sub("", n)
+    for _ in range(2):
+        n2 = _NAME_HINT.sub("", n)
+        if not n2:
+            break
+        n = n2
+    return n
+
+
+def bigrams(s: str) -> set[str]:
+    s = norm_loose(s)
+    if len(s) < 2:
+        return {s} if s else set()
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def jaccard(a: str | None, b: str | None) -> float:
+    """Character-bigram Jaccard similarity of two texts (punctuation and spacing ignored)."""
+    x, y = bigrams(a or ""), bigrams(b or "")
+    if not x or not y:
+        return 0.0
+    return len(x & y) / len(x | y)
+
+
+# number + unit in free text ("32所学校", "500人次", "120公里", "95%")
+_QTY = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*"
+    r"(%|％|个百分点|万人次|人次|万人|万元|亿元|元|公里|千米|平方米|立方米|万亩|亩|吨|台|套|辆|所|个|家|户|人|"
+    r"次|场|期|件|项|条|本|份|篇|批|处|座|间|张|册|课时|学时|小时|天|个月|公顷|km|m2|㎡|床|名|村|镇|部|块|棵|株|只|头)"
+)
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d\s*(年|-|—|至|到|/|\.)")
+_MONEY_UNITS = {"万元", "亿元", "元"}
+
+
+def quantities(text: str | None) -> list[tuple[float, str, str]]:
+    """``(number, unit, matched text)`` for quantities in goal text, years and list numbers excluded."""
+    t = norm(text)
+    if not t:
+        return []
+    out = []
+    for m in _QTY.finditer(t):
+        start = m.start()
+        prev = t[max(0, start - 2) : start]
+        if re.search(r"(目标|第|序号)$", prev):
+            continue
+        unit = m.group(2).replace("％", "%")
+        out.append((float(m.group(1)), unit, m.group(0)))
+    return out
+
+
+def has_number(text: str | None) -> bool:
+    """True when the text carries a quantity or a date (a digit other than a list number)."""
+    t = norm(text)
+    t = re.sub(r"(目标|第)?\d+[、.．:：)](?!\d)", "", t)  # list numbering "1." "目标1:"
+    return bool(re.search(r"\d|[一二三四五六七八九十百千万两]+(个|项|次|所|台|人|场|家|户|批|期|座)", t))
+
+
+@lru_cache(maxsize=256)
+def unit_family(unit: str | None) -> str | None:
+    """percent / money / time / score / count (anything else that looks like a unit), or None."""
+    if not unit:
+        return None
+    u = norm(unit)
+    u = u.strip("()")
+    v = vocab()["units"]
+    if u in v["percent"] or u.endswith("%"):
+        return "percent"
+    if u in v["money"] or any(u.startswith(p) for p in v["money_prefix"]):
+        return "money"
+    if u in v["time"] or re.search(r"(前|底|之前|以前)$", u):
+        return "time"
+    if u in v["score"]:
+        return "score"
+    return "count"
+
+
+def expected_family(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """Unit family expected from an indicator name's cue words, and the extra families allowed."""
+    n = clean_name(name)
+    for rule in vocab()["units"]["expect"]:
+        if any(s in n for s in rule.get("skip_if", [])):
+            continue
+        if any(n.endswith(s) for s in rule.get("suffix", [])) or any(c in n for c in rule.get("contains", [])):
+            return rule["family"], tuple(rule.get("allow", []))
+    return None
+
+
+def budget_term(name: str | None) -> str | None:
+    """The budget-execution term (预算执行率, 资金支付…) an indicator name contains, if any."""
+    n = clean_name(name)
+    return next((t for t in words("budget_execution", "terms") if t in n), None)
+
+
+def name_unit(name: str | None) -> str | None:
+    """A unit printed in brackets at the end of the name: "带动贫困户(人)" -> "人"."""
+    m = re.search(r"[(（]\s*([^()（）\d]{1,6})\s*[)）]$", norm(name))
+    return m.group(1) if m else None
+
+
+def strip_words(text: str, wordlist: tuple[str, ...]) -> str:
+    """Remove every occurrence of the words (longest first)."""
+    for w in wordlist:
+        text = text.replace(w, "")
+    return text
+
+
+def is_vague_value(raw: str | None) -> bool:
+    """A qualitative value made only of vague words and modifiers (提升, 有所改善, 进一步完善…)."""
+    s = norm(raw)
+    if not s or re.search(r"\d", s) or len(s) > 12:
+        return False
+    both = tuple(sorted(words("vague_value", "modifiers") + words("vague_value", "words"), key=len, reverse=True))
+    return strip_words(s, both) == ""
+
+
+def is_timeliness_word(raw: str | None) -> bool:
+    s = norm(raw)
+    if not s:
+        return False
+    both = tuple(sorted(words("timeliness", "words") + words("vague_value", "modifiers"), key=len, reverse=True))
+    return strip_words(s, both) == "" and not re.search(r"\d", s)
