@@ -32,7 +32,7 @@ from importlib import resources
 from jixiao.errors import InputError
 from jixiao.model import Form, Funds, Indicator, Source
 from jixiao.taxonomy import _data as _taxonomy_data
-from jixiao.taxonomy import clean_label, parent_of
+from jixiao.taxonomy import clean_label, other_template, parent_of
 from jixiao.values import parse_value
 
 # ----------------------------------------------------------------------------------------------
@@ -138,6 +138,8 @@ def category(cell: str) -> Cat | None:
             return Cat("l1", a, None, cell.strip())
         if b:
             return Cat("l2" if not a else "both", parent_of(b) if not a else a, b, cell.strip())
+    if other_template(s) and s != "绩效目标":  # 决策 / 项目立项 / 过程管理 … (non-standard templates)
+        return Cat("l2", None, None, cell.strip())
     if base.endswith("效益指标") and len(base) <= 14:  # "社会、经济、生态效益指标"
         return Cat("l2", "效益指标", None, cell.strip())
     return None
@@ -331,8 +333,16 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 def tokenise(body: str) -> list[Unit]:
     units: list[Unit] = []
     lines = [ln.replace("\u3000", " ").replace("\xa0", " ").strip() for ln in body.splitlines()]
-    for line in _join_wrapped(lines):
+    lines = _join_wrapped(lines)
+    plain = [ln for ln in lines if ln and "|" not in ln]
+    singles = sum(1 for ln in plain if len(ln.split()) == 1)
+    # a text printed one cell per line: a line with a few spaces is still one (wrapped) cell
+    one_cell_per_line = len(plain) >= 12 and singles >= 0.7 * len(plain)
+    for line in lines:
         if not line:
+            continue
+        if one_cell_per_line and "|" not in line and len(line.split()) <= 3 and len(line) <= 80:
+            units.append(Unit([re.sub(r"\s+", " ", line)]))
             continue
         if "|" in line:
             parts = [p.strip() for p in line.split("|")]
