@@ -1,0 +1,569 @@
+"""Rewrite suggestions: measurable forms for a weak indicator, from real past forms.
+
+    >>> from jixiao.model import Indicator, Value
+    >>> from jixiao.suggest import suggest_rewrites
+    >>> ind = Indicator("办公用房安全性", Value.parse("提升"), "效益指标", "社会效益指标")
+    >>> for s in suggest_rewrites(ind):                       # doctest: +SKIP
+    ...     print(s.as_text())
+
+Method (details and evaluation in ``docs/suggestions.md``):
+
+1. **Why it is weak**: :func:`diagnose` names the defect (vague qualitative value, completion rate
+   instead of a quantity, "及时" without a deadline, missing unit …) from the vocabularies in
+   ``data/suggestion_templates.toml``.
+2. **Category**: the indicator's own level-2 category, unless it has none or the classifier
+   (:func:`jixiao.nlp.classify.get_classifier`) confidently puts it in another level-1 group.
+3. **Neighbours**: the nearest indicator names in the retrieval index (:mod:`jixiao.suggest.index`),
+   excluding the indicator's own form, kept only when they are measurable (operator + number +
+   unit), not weak themselves, in the same category and about the same object (they share a
+   content word with the original, or are within the embedder's calibrated ``related`` distance).
+   Near-identical neighbours are merged; their numbers give the suggested value (median and range,
+   or the single source's value), and the suggestion cites the closest one.
+4. **Templates**: measurable patterns per category from ``data/suggestion_templates.toml``, offered
+   when triggered by the original name, with the original's object filled in; ``source`` is None and
+   the reason says 模板.
+
+Nothing is invented: a suggestion either cites a corpus form (id, project name, URL or file) or is
+marked as a template.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tomllib
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from jixiao.model import Form, Indicator, Value
+from jixiao.taxonomy import parent_of
+from jixiao.values import parse_value
+
+OP_SYMBOL = {"=": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+#: how many index neighbours are examined per indicator
+N_NEIGHBOURS = 60
+#: classifier confidence above which a category in another level-1 group is treated as wrong
+RECATEGORISE_CONFIDENCE = 0.8
+#: preference for a cited corpus indicator over a template of the same score
+CORPUS_BONUS = 0.03
+#: level-2 names that are interchangeable for suggestions (legacy 成本指标 vs the 2021 sub-type)
+_COMPATIBLE = {"成本指标": {"成本指标", "经济成本指标"}, "经济成本指标": {"成本指标", "经济成本指标"}}
+_COUNT_UNITS = {"台", "套", "个", "次", "人", "人次", "件", "场", "期", "份", "本", "条", "项", "户", "家",
+                "所", "辆", "课时", "平方米", "㎡", "公里", "km", "米", "亩", "万件", "批次", "批", "种"}
+
+
+# -- data ------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    with resources.files("jixiao.data").joinpath("suggestion_templates.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def _norm(s: str | None) -> str:
+    s = unicodedata.normalize("NFKC", s or "")
+    return re.sub(r"\s+", "", s)
+
+
+# -- the suggestion ----------------------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    """One proposed measurable indicator.
+
+    ``source`` is ``{"form", "project_name", "source_url", "file"}`` of the corpus form it was taken
+    from, or None for a template (then ``reason`` says 模板). ``similarity`` is the cosine between
+    the original name and the suggested name. ``support`` lists the corpus indicators whose values
+    gave the suggested number.
+    """
+
+    name: str
+    value: str
+    level2: str | None
+    reason: str
+    source: dict[str, Any] | None
+    similarity: float
+    level1: str | None = None
+    basis: str = "corpus"  # "corpus" or "template"
+    weakness: str | None = None  # defect code of the original indicator
+    support: list[dict[str, Any]] = field(default_factory=list)
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["similarity"] = round(float(self.similarity), 4)
+        d["score"] = round(float(self.score), 4)
+        return d
+
+    @property
+    def measurable(self) -> bool:
+        """True when the value has an operator, a number and a unit (or is a dated deadline)."""
+        v = parse_value(self.value)
+        if v.kind == "date":
+            return not re.search(r"[Xx]", self.value)
+        return v.kind == "quantitative" and v.number is not None and bool(v.unit)
+
+    def cite(self) -> str:
+        if not self.source:
+            return "模板（无出处）"
+        s = self.source
+        where = s.get("source_url") or s.get("file") or ""
+        return f"{s.get('form')}《{s.get('project_name')}》{(' ' + where) if where else ''}"
+
+    def as_text(self) -> str:
+        cat = f"［{self.level2}］" if self.level2 else ""
+        return f"{self.name} {self.value}{cat} — {self.reason}；出处：{self.cite()}"
+
+
+# -- diagnosis -----------------------------------------------------------------------------------
+def _is_vague_value(raw: str) -> bool:
+    w = _data()["weakness"]
+    s = _norm(raw)
+    for m in sorted(w["modifiers"], key=len, reverse=True):
+        s = s.replace(m, "")
+    if not s:
+        return True
+    words = sorted(w["vague_values"], key=len, reverse=True)
+    rest = s
+    for word in words:
+        rest = rest.replace(word, "")
+    return rest == ""
+
+
+def diagnose(ind: Indicator) -> tuple[str | None, str]:
+    """(defect code, one-line reason in Chinese) for an indicator; code None when not weak."""
+    w = _data()["weakness"]
+    name = _norm(ind.name)
+    v = ind.value if isinstance(ind.value, Value) else parse_value(str(ind.value))
+    raw = _norm(v.raw)
+    if any(name.endswith(e) or e in name for e in w["execution"]):
+        return "execution", "这是预算执行/资金管理事项，不是产出或效果，建议改为反映实际产出或效果的指标（R19）"
+    if v.kind == "empty":
+        return "empty", "未填写可考核的指标值（R12）"
+    if v.kind == "qualitative":
+        if raw in {_norm(t) for t in w["timeliness_values"]} or (ind.level2 == "时效指标" and "及时" in raw):
+            return "no_deadline", f"只写「{v.raw.strip()}」，没有完成期限或时限标准，无法考核（R23）"
+        if _is_vague_value(raw):
+            return "vague", f"定性值「{v.raw.strip()}」含糊，没有可核验的标准（R16）"
+        return "qualitative", f"定性值「{v.raw.strip()}」没有分级标准，建议量化（R16/R17）"
+    if v.kind == "quantitative":
+        full = v.number is not None and abs(v.number - 100) < 1e-9 and (v.unit in ("%", None))
+        if full and any(name.endswith(e) for e in w["completion_rate"]):
+            return "completion_rate", "完成率=100% 只说明按计划完成，不反映实际数量（R18），建议写明绝对数量"
+        if full and any(name.endswith(e) for e in w["timeliness_rate"]):
+            return "timeliness_rate", "及时率=100% 没有给出时限标准（多长时间内算及时），建议写明时限或完成日期（R23）"
+        if not v.unit:
+            return "no_unit", "定量值缺少计量单位（R13）"
+        return None, "原指标已可量化；以下为语料中相近的可考核写法，供参考"
+    return None, "原指标为日期型；以下为语料中相近的可考核写法，供参考"
+
+
+def is_weak(ind: Indicator) -> bool:
+    return diagnose(ind)[0] is not None
+
+
+# -- objects and key words -----------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def object_of(name: str) -> str:
+    """The object of an indicator name: the name without its evaluative ending."""
+    s = _norm(name)
+    from jixiao.suggest.index import clean_name
+
+    s = clean_name(s)
+    s = re.sub(r"[(（][^)）]*[)）]$", "", s)
+    sufs = sorted(_data()["object"]["suffixes"] + _data()["object"]["trailing"], key=len, reverse=True)
+    for _ in range(4):
+        for suf in sufs:
+            if s.endswith(suf) and len(s) >= len(suf) + 2:
+                s = s[: -len(suf)]
+                break
+        else:
+            break
+        s = s.rstrip("的之及与和、")
+    return s
+
+
+@lru_cache(maxsize=8192)
+def key_words(name: str) -> frozenset[str]:
+    """Content words of a name (segmented with jixiao.nlp.segment, generic words removed)."""
+    from jixiao.nlp.segment import cut
+
+    generic = set(_data()["object"]["generic_words"])
+    words = set()
+    for w in cut(_norm(name)):
+        w = w.strip()
+        if len(w) >= 3 and w[-1] in "性率":  # 安全性 -> 安全, 覆盖率 -> 覆盖
+            w = w[:-1]
+        if len(w) < 2 or w in generic or re.fullmatch(r"[\d.%()（）:：、，,]+", w):
+            continue
+        words.add(w)
+    return frozenset(words)
+
+
+def shared_words(a: str, b: str) -> frozenset[str]:
+    """Content words of one name that occur in the other (either direction, as substrings)."""
+    na, nb = _norm(a), _norm(b)
+    return frozenset({w for w in key_words(a) if w in nb} | {w for w in key_words(b) if w in na})
+
+
+def _respondent(name: str) -> str:
+    s = _norm(name)
+    m = re.match(r"^(.+?)(对.+)?(满意度|满意率)$", s)
+    if m and m.group(1) and m.group(1) not in {"满意度", "服务"}:
+        return m.group(1)
+    return "服务对象"
+
+
+# -- values --------------------------------------------------------------------------------------
+def format_value(op: str | None, number: float | None, unit: str | None) -> str:
+    sym = OP_SYMBOL.get(op or "=", "=")
+    if number is None:
+        num = "N"
+    elif abs(number - round(number)) < 1e-9:
+        num = str(int(round(number)))
+    else:
+        num = f"{number:g}"
+    return f"{sym}{num}({unit})" if unit else f"{sym}{num}"
+
+
+def _is_deadline(m: dict[str, Any]) -> bool:
+    return m.get("value_kind") == "date" and bool(re.search(r"\d", m.get("value") or ""))
+
+
+def _measurable_meta(m: dict[str, Any]) -> bool:
+    if _is_deadline(m):
+        return True
+    if m.get("value_kind") != "quantitative" or m.get("number") is None or not m.get("unit"):
+        return False
+    if abs(m["number"]) > 1e8:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8192)
+def _weak_name_value(name: str, raw: str, level2: str | None) -> bool:
+    return is_weak(Indicator(name=name, value=parse_value(raw), level2=level2))
+
+
+def _usable_candidate(m: dict[str, Any]) -> bool:
+    name = m.get("name") or ""
+    if not _measurable_meta(m):
+        return False
+    if len(name) > 24 or len(name) < 3 or re.search(r"\*|＊|某|XX", name):
+        return False
+    if _weak_name_value(name, m.get("value") or "", m.get("level2")):
+        return False
+    return True
+
+
+def _same_category(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return False
+    return a == b or b in _COMPATIBLE.get(a, ())
+
+
+def _source_of(m: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "form": m.get("form"),
+        "project_name": m.get("project_name"),
+        "source_url": m.get("source_url"),
+        "file": m.get("source_path"),
+        "indicator": m.get("name_raw") or m.get("name"),
+        "value": m.get("value"),
+        "region": m.get("region"),
+        "year": m.get("year"),
+    }
+
+
+# -- category ------------------------------------------------------------------------------------
+def _classifier():
+    try:
+        from jixiao.nlp.classify import get_classifier
+    except ImportError:
+        return None
+    from jixiao.errors import InputError
+
+    try:
+        return get_classifier()
+    except (FileNotFoundError, OSError, InputError):  # model not shipped yet: keep the form's own categories
+        return None
+
+
+def target_categories(inds: list[Indicator]) -> list[tuple[str | None, str | None]]:
+    """(level2 to suggest in, note) for each indicator: its own category unless missing or clearly wrong."""
+    clf = _classifier()
+    preds = None
+    if clf is not None and inds:
+        preds = clf.predict([i.name for i in inds], [i.value.raw if i.value else None for i in inds])
+    out = []
+    for n, ind in enumerate(inds):
+        own = ind.level2
+        p = preds[n] if preds is not None else None
+        if own is None:
+            if p is not None:
+                out.append((p.level2, f"原指标未写二级类别，按分类器归为{p.level2}"))
+            else:
+                out.append((None, None))
+            continue
+        if (
+            p is not None
+            and p.confidence >= RECATEGORISE_CONFIDENCE
+            and not _same_category(own, p.level2)
+        ):
+            out.append((p.level2, f"原类别「{own}」疑应为「{p.level2}」（分类器置信度 {p.confidence:.2f}）"))
+            continue
+        out.append((own, None))
+    return out
+
+
+# -- candidates from the corpus ------------------------------------------------------------------
+def _thresholds(emb) -> dict[str, float]:
+    t = dict(getattr(emb, "thresholds", {}) or {})
+    t.setdefault("related", 0.8)
+    t.setdefault("duplicate", 0.95)
+    return t
+
+
+def _corpus_suggestions(
+    ind: Indicator, level2: str | None, qvec: np.ndarray, hits: list[tuple[int, float]], index, emb_thr
+) -> list[Suggestion]:
+    meta = index.meta["indicator"]
+    own_obj = object_of(ind.name)
+    own_name = _norm(ind.name)
+    cands = []
+    for row, sim in hits:
+        m = meta[row]
+        if not _usable_candidate(m):
+            continue
+        if level2 is not None and not _same_category(level2, m.get("level2")):
+            continue
+        if _norm(m["name"]) == own_name and _norm(m.get("value")) == _norm(ind.value.raw):
+            continue
+        shared = shared_words(ind.name, m["name"])
+        if not shared and own_obj not in m["name"] and sim < emb_thr["related"]:
+            continue
+        score = sim + 0.06 * min(len(shared), 2) + (0.04 if own_obj and own_obj in m["name"] else 0.0)
+        cands.append((score, sim, row, m, shared))
+    if not cands:
+        return []
+    cands.sort(key=lambda t: (-t[0], t[2]))
+    # merge near-identical neighbours (same name, or vectors within the duplicate threshold)
+    vecs = index.vectors["indicator"]
+    groups: list[list[tuple]] = []
+    for c in cands:
+        for g in groups:
+            lead = g[0]
+            same_unit = (lead[3].get("unit") or "") == (c[3].get("unit") or "") and not _is_deadline(c[3])
+            near = _norm(lead[3]["name"]) == _norm(c[3]["name"]) or float(vecs[lead[2]] @ vecs[c[2]]) >= emb_thr["duplicate"]
+            if near and same_unit:
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    out = []
+    for g in groups:
+        score, sim, row, m, shared = g[0]
+        if _is_deadline(m):
+            out.append(
+                Suggestion(
+                    name=m["name"], value=m.get("value") or "", level2=m.get("level2"),
+                    level1=m.get("level1") or parent_of(m.get("level2")),
+                    reason="以完成日期表达时效（取自该出处，日期按本项目计划调整）"
+                    + ("；共同对象：" + "、".join(sorted(shared)[:3]) if shared else ""),
+                    source=_source_of(m), similarity=float(sim), basis="corpus",
+                    support=[{"form": m["form"], "project_name": m["project_name"], "name": m["name"], "value": m["value"]}],
+                    score=float(score),
+                )
+            )
+            continue
+        nums = [x[3]["number"] for x in g]
+        ops = [x[3].get("op") or "=" for x in g]
+        op = max(set(ops), key=lambda o: (ops.count(o), o == (m.get("op") or "=")))
+        forms = {x[3]["form"] for x in g}
+        unit = m.get("unit")
+        if len(g) >= 2 and len(forms) >= 2:
+            med = statistics.median(nums)
+            lo, hi = min(nums), max(nums)
+            value = format_value(op, med, unit)
+            how = f"中位数 {format_value(None, med, None)[1:]}（{len(g)} 条相似指标，范围 {format_value(None, lo, None)[1:]}–{format_value(None, hi, None)[1:]}）"
+        else:
+            value = format_value(m.get("op") or "=", m["number"], unit)
+            how = f"取自该出处的值 {m.get('value')}"
+        note = ""
+        if level2 == "数量指标" and (unit in _COUNT_UNITS):
+            note = "；数量须按本项目实际工作量填写"
+        reason_bits = [how + note]
+        if shared:
+            reason_bits.append("共同对象：" + "、".join(sorted(shared)[:3]))
+        out.append(
+            Suggestion(
+                name=m["name"],
+                value=value,
+                level2=m.get("level2"),
+                level1=m.get("level1") or parent_of(m.get("level2")),
+                reason="；".join(reason_bits),
+                source=_source_of(m),
+                similarity=float(sim),
+                basis="corpus",
+                support=[
+                    {"form": x[3]["form"], "project_name": x[3]["project_name"], "name": x[3]["name"], "value": x[3]["value"]}
+                    for x in g
+                ],
+                score=float(score),
+            )
+        )
+    return out
+
+
+# -- templates -----------------------------------------------------------------------------------
+def _deadline(form: Form | None) -> str:
+    end = form.period.end if form is not None and form.period else None
+    m = re.match(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})", end or "")
+    if m:
+        return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日前"
+    if form is not None and form.year:
+        return f"{form.year}年12月31日前"
+    return "X月X日前"
+
+
+def _template_candidates(ind: Indicator, level2: str | None, form: Form | None) -> list[tuple[int, str, str, dict]]:
+    """(trigger hits, filled name, value, template) for templates of the category."""
+    name = _norm(ind.name)
+    obj = object_of(ind.name)
+    out = []
+    for t in _data().get("template", []):
+        if level2 is None or not _same_category(level2, t["level2"]):
+            continue
+        trig = t.get("triggers") or []
+        hits = sum(1 for w in trig if w in name)
+        if trig and hits == 0:
+            continue
+        tname = t["name"].replace("{服务对象}", _respondent(ind.name))
+        if "{对象}" in tname:
+            o = obj if obj and obj != name else obj
+            tname = tname.replace("{对象}", o or "")
+        if t["op"] == "date":
+            value = _deadline(form)
+        else:
+            value = format_value(t["op"], t.get("number"), t.get("unit"))
+        out.append((hits, tname, value, t))
+    return out
+
+
+def _template_suggestions(ind, level2, form, emb, qvec) -> list[Suggestion]:
+    cands = _template_candidates(ind, level2, form)
+    if not cands:
+        return []
+    vecs = np.asarray(emb.encode([c[1] for c in cands]), dtype=np.float32)
+    sims = vecs @ qvec
+    out = []
+    for (hits, tname, value, t), sim in zip(cands, sims):
+        number_note = "；数值 N 按本项目实际填写" if "N" in value else (
+            "；日期按本项目计划填写" if t["op"] == "date" else "；默认值请按实际调整")
+        out.append(
+            Suggestion(
+                name=tname,
+                value=value,
+                level2=t["level2"] if level2 not in _COMPATIBLE else level2,
+                level1=parent_of(t["level2"]),
+                reason=f"模板（{t.get('ref', 'suggestion_templates.toml')}）{number_note}",
+                source=None,
+                similarity=float(sim),
+                basis="template",
+                score=float(sim) + 0.05 * min(hits, 2) - (0.0 if hits else 0.08),
+            )
+        )
+    out.sort(key=lambda s: -s.score)
+    return out
+
+
+def own_form_ids(form: Form | None, index) -> list[str]:
+    """Index form ids that are ``form`` itself: same id, or same project name and mostly the same
+    indicator names (a form read from a file whose copy is in the corpus under another id)."""
+    if form is None:
+        return []
+    ids = []
+    if form.id and len(index.rows_of_form("indicator", form.id)):
+        ids.append(form.id)
+    mine = {_norm(i.name) for i in form.indicators}
+    by_form: dict[str, set[str]] = {}
+    for m in index.meta["indicator"]:
+        if m.get("project_name") == form.project_name and m["form"] not in ids:
+            by_form.setdefault(m["form"], set()).add(_norm(m.get("name_raw") or m["name"]))
+    for fid, names in by_form.items():
+        if mine and len(names & mine) >= 0.5 * min(len(names), len(mine)):
+            ids.append(fid)
+    return ids
+
+
+# -- public API ----------------------------------------------------------------------------------
+def _merge(corpus: list[Suggestion], templates: list[Suggestion], k: int, reason: str, code: str | None, cat_note):
+    picked: list[Suggestion] = []
+    seen: set[str] = set()
+    # a template that is also a real corpus indicator is shown with the corpus citation
+    corpus_keys = {_norm(s.name) + "|" + _norm(s.value) for s in corpus}
+    templates = [t for t in templates if _norm(t.name) + "|" + _norm(t.value) not in corpus_keys]
+    pool = sorted(corpus + templates, key=lambda s: (-(s.score + (CORPUS_BONUS if s.basis == "corpus" else 0.0))))
+    for s in pool:
+        key = _norm(s.name) + "|" + _norm(s.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        picked.append(s)
+        if len(picked) >= k:
+            break
+    # always show at least one measurable suggestion when any exists
+    if picked and not any(s.measurable for s in picked):
+        extra = next((s for s in pool if s.measurable and s not in picked), None)
+        if extra is not None:
+            picked[-1] = extra
+    prefix = reason if code else None
+    for s in picked:
+        s.weakness = code
+        bits = [b for b in (prefix, cat_note, s.reason) if b]
+        s.reason = "；".join(bits)
+    return picked
+
+
+def suggest_rewrites_batch(
+    indicators: list[Indicator], form: Form | None = None, k: int = 3, index=None
+) -> list[list[Suggestion]]:
+    """Suggestions for many indicators (all embedded at once); ``form`` is excluded from neighbours."""
+    from jixiao.nlp.embed import get_embedder
+
+    from jixiao.suggest.index import load_index
+
+    inds = list(indicators)
+    if not inds:
+        return []
+    emb = get_embedder()
+    thr = _thresholds(emb)
+    if index is None:
+        index = load_index()
+    qvecs = np.asarray(emb.encode([_norm(i.name) or "空" for i in inds]), dtype=np.float32)
+    excl = own_form_ids(form, index)
+    hits = index.search(qvecs, k=N_NEIGHBOURS, kind="indicator", exclude_forms=set(excl))
+    cats = target_categories(inds)
+    out = []
+    for n, ind in enumerate(inds):
+        level2, cat_note = cats[n]
+        code, reason = diagnose(ind)
+        corpus = _corpus_suggestions(ind, level2, qvecs[n], hits[n], index, thr)
+        templates = _template_suggestions(ind, level2, form, emb, qvecs[n])
+        out.append(_merge(corpus, templates, k, reason, code, cat_note))
+    return out
+
+
+def suggest_rewrites(indicator: Indicator, form: Form | None = None, k: int = 3) -> list[Suggestion]:
+    """Up to ``k`` measurable rewrites of ``indicator``, each citing its corpus source or marked 模板.
+
+    ``form`` (the form the indicator belongs to) is excluded from the neighbours and gives the
+    deadline for date templates.
+    """
+    return suggest_rewrites_batch([indicator], form, k=k)[0]
+
+
+__all__ = ["Suggestion", "diagnose", "is_weak", "object_of", "key_words", "suggest_rewrites", "suggest_rewrites_batch"]
