@@ -16,7 +16,7 @@ from jixiao.errors import InputError
 _CONTROL = set(range(0, 32)) - {9, 10, 11, 12, 13, 27}
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """Recognise BOM-less UTF-16 by the NUL byte in every other position (ASCII-heavy text)."""
     sample = data[:4096]
     if len(sample) < 4:
@@ -24,16 +24,31 @@ def _utf16_without_bom(data: bytes) -> str | None:
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = len(sample) // 2
-    if odd_nuls > half * 0.3 and even_nuls < half * 0.05:
+    if odd_nuls > half * 0.1 and odd_nuls > 4 * even_nuls:
         enc = "utf-16-le"
-    elif even_nuls > half * 0.3 and odd_nuls < half * 0.05:
+    elif even_nuls > half * 0.1 and even_nuls > 4 * odd_nuls:
         enc = "utf-16-be"
     else:
         return None
     try:
-        return data.decode(enc)
+        text = data.decode(enc)
     except UnicodeDecodeError:
         return None
+    return (text, enc) if _plausible(text) else None
+
+
+def _plausible(text: str) -> bool:
+    """Mostly CJK, ASCII printable, whitespace and CJK/full-width punctuation."""
+    sample = text[:4096]
+    if not sample:
+        return False
+    ok = sum(
+        1 for ch in sample
+        if ch.isprintable() and (ord(ch) < 0x250 or 0x2000 <= ord(ch) <= 0x206F or 0x3000 <= ord(ch) <= 0x9FFF
+                                 or 0xFF00 <= ord(ch) <= 0xFFEF or 0x2100 <= ord(ch) <= 0x22FF)
+        or ch in "\t\n\r"
+    )
+    return ok >= 0.95 * len(sample)
 
 
 def looks_binary(text: str) -> bool:
@@ -71,10 +86,9 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
             raise InputError(path, f"cannot decode as {enc}: {exc.reason} at byte {exc.start}") from None
         return _checked(text, enc, path)
 
-    text16 = _utf16_without_bom(data)
-    if text16 is not None and not looks_binary(text16):
-        enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
-        return text16, enc
+    got16 = _utf16_without_bom(data)
+    if got16 is not None and not looks_binary(got16[0]):
+        return got16
     if b"\x00" in data[:65536]:
         raise InputError(path, "binary file, not a form")
     for enc in ("utf-8", "gb18030"):

@@ -61,10 +61,15 @@ def xlsx_rows(path: Path, shown: str) -> list[tuple[str, Rows]]:
     check_zip(path, shown)
     from openpyxl import load_workbook
 
+    fh = open(path, "rb")  # a file object: openpyxl would otherwise insist on the .xlsx extension
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(fh, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
+        fh.close()
         raise InputError(shown, f"truncated or corrupt .xlsx ({type(exc).__name__}: {exc})") from None
+    except BaseException:
+        fh.close()
+        raise
     sheets: list[tuple[str, Rows]] = []
     try:
         for ws in wb.worksheets:
@@ -88,6 +93,7 @@ def xlsx_rows(path: Path, shown: str) -> list[tuple[str, Rows]]:
             sheets.append((ws.title, grid))
     finally:
         wb.close()
+        fh.close()
     return sheets
 
 

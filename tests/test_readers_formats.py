@@ -1,0 +1,110 @@
+"""Every supported format gives the seed's indicators (fixtures made by tests/fixtures/readers/make_fixtures.py)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from jixiao.readers import read_path, read_text, sniff_format
+from jixiao.readers.encoding import decode_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "tests/fixtures/readers"
+SEED = ROOT / "corpora/sources/seed/shanghai-justice-2023.txt"
+EXPECTED = json.loads((ROOT / "tests/fixtures/seed_expected.json").read_text(encoding="utf-8"))
+WANT = [[(i["level1"], i["level2"], i["name"], i["value"]) for i in f["indicators"]] for f in EXPECTED["forms"]]
+
+
+def _squash(s):
+    return re.sub(r"\s+", "", s or "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["seed.xlsx", "seed-raw.xlsx", "seed-utf8sig.csv", "seed-gbk.csv", "seed.docx", "seed.pdf",
+     "seed-utf16.txt", "seed-gb18030.txt"],
+)
+def test_format_gives_seed_indicators(name):
+    forms = read_path(FIX / name)
+    assert len(forms) == 12
+    got = [[(i.level1, i.level2, i.name, i.value.raw) for i in f.indicators] for f in forms]
+    assert got == WANT
+    for f, e in zip(forms, EXPECTED["forms"]):
+        assert f.project_name == e["project_name"]
+        assert f.department == e["department"] and f.implementer == e["implementer"]
+        assert (f.period.start, f.period.end) == (e["period"]["start"], e["period"]["end"])
+        assert f.funds.total == e["funds"]["total"] and f.funds.fiscal == e["funds"]["fiscal"]
+        assert f.year == 2023
+        # a PDF re-wraps long goal text, so compare without whitespace
+        assert _squash(f.overall_goal) == _squash(e["overall_goal"])
+        assert _squash(f.annual_goal) == _squash(e["annual_goal"])
+
+
+def test_json_round_trip(tmp_path):
+    forms = read_path(SEED)
+    out = tmp_path / "parsed.json"
+    out.write_text(json.dumps({"forms": [f.to_dict() for f in forms], "errors": []}, ensure_ascii=False), encoding="utf-8")
+    again = read_path(out)
+    assert [f.to_dict() for f in again] == [f.to_dict() for f in forms]
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps(forms[3].to_dict(), ensure_ascii=False), encoding="utf-8")
+    assert read_path(single)[0].to_dict() == forms[3].to_dict()
+    lst = tmp_path / "list.json"
+    lst.write_text(json.dumps([f.to_dict() for f in forms[:2]], ensure_ascii=False), encoding="utf-8")
+    assert len(read_path(lst)) == 2
+
+
+def test_jsonl_corpus():
+    forms = read_path(ROOT / "corpora/forms.jsonl")
+    assert len(forms) >= 61
+    assert all(f.indicators for f in forms)
+
+
+@pytest.mark.parametrize(
+    "data,enc",
+    [
+        ("项目名称\t测试".encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + "项目名称\t测试".encode("utf-8"), "utf-8-sig"),
+        ("项目名称\t测试".encode("utf-16"), "utf-16"),
+        ("项目名称\t办公用房修缮及装修经费\t项目性质\t其他一次性项目\n计划开始日期\t2023-01-01".encode("utf-16-le"), "utf-16-le"),
+        ("项目名称\t办公用房修缮及装修经费\t项目性质\t其他一次性项目\n计划开始日期\t2023-01-01".encode("utf-16-be"), "utf-16-be"),
+        ("项目名称\t办公用房修缮及装修经费 满意度".encode("gb18030"), "gb18030"),
+    ],
+)
+def test_encoding_detected(data, enc):
+    text, got = decode_bytes(data, "x.txt")
+    assert got == enc
+    assert text.lstrip("\ufeff").startswith("项目名称")
+
+
+def test_detection_by_content_not_extension(tmp_path):
+    # an xlsx renamed .txt and a tab dump renamed .xlsx are still read by content
+    renamed = tmp_path / "表格.txt"
+    renamed.write_bytes((FIX / "seed.xlsx").read_bytes())
+    assert len(read_path(renamed)) == 12
+    dump = tmp_path / "dump.xlsx"
+    dump.write_bytes(SEED.read_bytes())
+    assert len(read_path(dump)) == 12
+    pdf = tmp_path / "noext"
+    pdf.write_bytes((FIX / "seed.pdf").read_bytes())
+    assert sum(len(f.indicators) for f in read_path(pdf)) == 225
+    assert sniff_format(b"%PDF-1.7") == "pdf"
+
+
+def test_cells_layout_is_delegated():
+    """Pipe-separated web excerpts go to jixiao.readers.cells (another module) when it exists."""
+    pytest.importorskip("jixiao.readers.cells")
+    raw = ROOT / "corpora/sources/shared-corpus/raw/001.txt"
+    forms = read_path(raw)
+    assert forms and forms[0].indicators
+    assert any(i.name == "出差人数" for i in forms[0].indicators)
+
+
+def test_read_text_json_and_tsv():
+    forms = read_path(SEED)
+    js = json.dumps({"forms": [forms[0].to_dict()]}, ensure_ascii=False)
+    assert read_text(js)[0].project_name == "办公用房修缮及装修经费"
