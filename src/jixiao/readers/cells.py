@@ -138,7 +138,7 @@ def category(cell: str) -> Cat | None:
             return Cat("l1", a, None, cell.strip())
         if b:
             return Cat("l2" if not a else "both", parent_of(b) if not a else a, b, cell.strip())
-    if other_template(s) and s != "绩效目标":  # 决策 / 项目立项 / 过程管理 … (non-standard templates)
+    if other_template(s):  # 决策 / 项目立项 / 过程管理 … (non-standard templates)
         return Cat("l2", None, None, cell.strip())
     if base.endswith("效益指标") and len(base) <= 14:  # "社会、经济、生态效益指标"
         return Cat("l2", "效益指标", None, cell.strip())
@@ -238,7 +238,8 @@ def align_scored(tokens: list[str], roles: list[str]) -> tuple[list[str | None],
                 if s > dp[i + 1][j + 1]:
                     dp[i + 1][j + 1], back[i + 1][j + 1] = s, (i, j, "take")
             if i < n:  # token i dropped (more cells than header columns)
-                s = cur - 1.2 - 0.01 * (n - i)  # prefer dropping trailing cells (extra columns)
+                # prefer dropping trailing cells (extra columns); a cell right after the name is rarely extra
+                s = cur - (3.0 if j == 0 else 1.2) - 0.01 * (n - i)
                 if s > dp[i + 1][j]:
                     dp[i + 1][j], back[i + 1][j] = s, (i, j, "drop")
     out: list[str | None] = [None] * n
@@ -759,7 +760,10 @@ class _Parser:
 
     def unit(self, u: Unit) -> None:
         # header cells printed one per line are collected into one run first
-        if len(u.cells) == 1 and not u.end and (header_role(u.cells[0]) or (self.hdr_buf and not u.cells[0].strip())):
+        if len(u.cells) == 1 and not u.end and (
+            (header_role(u.cells[0]) and not (self.in_table and category(u.cells[0])))
+            or (self.hdr_buf and not u.cells[0].strip())
+        ):
             self.hdr_buf.append(u)
             return
         if self.hdr_buf:
