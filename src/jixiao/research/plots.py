@@ -157,7 +157,7 @@ def boilerplate(inds: pd.DataFrame, top: int = 15) -> Figure:
         return fig
     bp = bp.iloc[::-1]
     labels = [_short(f"{n} = {v}", 30) for n, v in zip(bp["name"], bp["value_raw"], strict=True)]
-    ax.barh(labels, bp["forms"], color="#55A868")
+    ax.barh(labels, bp["forms"], color="#55A868", height=0.6)
     ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     return fig
