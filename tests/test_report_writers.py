@@ -413,3 +413,15 @@ def test_wrap_cells_keeps_every_character_and_the_width():
     assert len(lines) > 2 and all(cell_len(line) <= 30 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert any("ISO9001" in line for line in lines)  # ASCII words are not split
+
+
+def test_report_file_gets_ordinary_permissions(reviews, tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        out = tmp_path / "r.json"
+        get_writer("json")(reviews[:1], [], out)
+        assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+    finally:
+        os.umask(umask)
