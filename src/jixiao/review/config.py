@@ -7,7 +7,7 @@ Example (``jixiao.toml``; in ``pyproject.toml`` put the same keys under ``[tool.
     [severity]
     boilerplate-indicator = "warning"                  # per-rule severity override
     [score]
-    weights = {完整性 = 25, 相关性 = 20, 可衡量性 = 25, 适当性 = 15, 规范性 = 15}
+    weights = {"完整性" = 25, "相关性" = 20, "可衡量性" = 25, "适当性" = 15, "规范性" = 15}
     deductions = {error = 20, warning = 8, info = 2}
     rule_cap = 30
     [rules.goal-copy]                                   # per-rule options

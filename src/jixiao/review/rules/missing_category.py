@@ -14,8 +14,9 @@ def missing_category(form, ctx):
     Detects:
         Level-1 categories present in the indicator table (from the printed level 1 or the parent
         of the level 2). No indicators at all, no 产出指标 or no 效益指标 → error. No cost indicator
-        (level 1 成本指标 or level 2 成本指标/经济成本指标…) when the project name or goal contains a
-        construction, repair or purchase cue (``cues.construction``: 工程, 修缮, 维修, 购置, 设备 …)
+        (level 1 成本指标 or level 2 成本指标/经济成本指标…) when the project name contains a
+        construction, repair or purchase cue (``cues.construction``: 工程, 修缮, 维修, 购置, 设备 …;
+        phrases such as 法治建设 or 队伍建设 in ``cues.construction_exclude`` do not count)
         → warning. No 满意度指标 when the name or goal names a public group (``cues.public``: 群众,
         学生, 企业, 法律援助 …) → warning. Forms of other templates (e.g. 发改委 实施效果/过程管理) and
         forms whose source shows only part of the table are skipped.
@@ -51,7 +52,10 @@ def missing_category(form, ctx):
                           suggestion=f"建议补充{text}指标。", data={"missing": cat})
     context = norm(form.project_name) + norm(form.annual_goal) + norm(form.overall_goal)
     has_cost = "成本指标" in l1 or bool(l2 & _COST_L2)
-    cons = [w for w in words("cues", "construction") if w in norm(form.project_name)]
+    pname = norm(form.project_name)
+    for phrase in words("cues", "construction_exclude"):
+        pname = pname.replace(phrase, "")
+    cons = [w for w in words("cues", "construction") if w in pname]
     if not has_cost and cons:
         yield ctx.hit(
             ctx.form_target(),
