@@ -70,3 +70,15 @@ def test_build_regenerates_corpus_in_a_copy(tmp_path, monkeypatch):
     assert out == root / "forms.jsonl"
     assert sum(1 for f in forms if f.id.startswith("corpus-")) == n_json
     assert sum(1 for ln in out.read_text(encoding="utf-8").splitlines() if ln.strip()) == len(forms)
+
+
+def test_build_cli_on_a_copy(tmp_path):
+    pytest.importorskip("jixiao.readers")
+    root = tmp_path / "corpora"
+    shutil.copytree(ROOT / "corpora" / "sources", root / "sources")
+    res = runner.invoke(app, ["corpus", "build", "--no-index", "--corpora", str(root)])
+    assert res.exit_code == 0, res.output
+    n = sum(1 for ln in (root / "forms.jsonl").read_text(encoding="utf-8").splitlines() if ln.strip())
+    assert f": {n} forms," in res.output
+    res = runner.invoke(app, ["corpus", "build", "--no-index", "--corpora", str(tmp_path / "nothing")])
+    assert res.exit_code == 1 and "no sources/" in res.output

@@ -15,12 +15,19 @@ from jixiao.errors import JixiaoError
 @corpus_app.command("build")
 def build_cmd(
     no_index: Annotated[bool, typer.Option("--no-index", help="Do not rebuild the suggestion index.")] = False,
+    corpora: Annotated[Path | None, typer.Option("--corpora", help="corpora folder (default: the checkout's corpora/)")] = None,
 ) -> None:
-    """Regenerate corpora/forms.jsonl from corpora/sources/ (and the suggestion index)."""
+    """Regenerate corpora/forms.jsonl from corpora/sources/ (and the suggestion index corpora/index/)."""
     from jixiao.corpus import corpora_dir
     from jixiao.corpus.build import build
 
-    out, forms = build()
+    root = corpora or corpora_dir()
+    if not (root / "sources").is_dir():
+        raise typer.Exit(_fail(f"{root}: no sources/ folder to build the corpus from"))
+    try:
+        out, forms = build(root)
+    except JixiaoError as exc:
+        raise typer.Exit(_fail(str(exc))) from None
     n_ind = sum(len(f.indicators) for f in forms)
     typer.echo(f"{out}: {len(forms)} forms, {n_ind} indicators")
     if no_index:
@@ -28,11 +35,14 @@ def build_cmd(
     try:
         from jixiao.suggest.index import build_index
     except ImportError as exc:
-        typer.echo(f"suggestion index not built: {exc}", err=True)
+        typer.echo(f"suggestion index not built (jixiao.suggest.index unavailable: {exc})", err=True)
         return
-    index_dir = corpora_dir() / "index"
-    res = build_index(forms, index_dir)
-    typer.echo(f"{index_dir}: suggestion index rebuilt" + (f" ({res})" if isinstance(res, (int, str)) else ""))
+    index_dir = root / "index"
+    try:
+        build_index(forms, index_dir)
+    except (JixiaoError, OSError, ValueError) as exc:
+        raise typer.Exit(_fail(f"{index_dir}: suggestion index not built: {' '.join(str(exc).split())}")) from None
+    typer.echo(f"{index_dir}: suggestion index rebuilt ({len(forms)} forms)")
 
 
 def _table(title: str, counts: dict[str, int]) -> None:
