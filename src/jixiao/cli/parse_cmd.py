@@ -49,22 +49,23 @@ def parse(
 
 def _print_tables(forms, errors) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
     for f in forms:
         money = f.funds.total
         title = f"{f.project_name or '(no project name)'}  [{f.source.path or ''}#{(f.source.index or 0) + 1}]"
-        t = Table(title=title, show_lines=False)
+        t = Table(title=escape(title), show_lines=False)
         for col in ("一级指标", "二级指标", "三级指标", "指标值", "notes"):
             t.add_column(col, overflow="fold")
         for i in f.indicators:
-            t.add_row(i.level1 or "?", i.level2 or "?", i.name, i.value.raw, "; ".join(i.notes))
+            t.add_row(*(escape(x) for x in (i.level1 or "?", i.level2 or "?", i.name, i.value.raw, "; ".join(i.notes))))
         console.print(t)
         console.print(
-            f"  主管部门 {f.department or '-'} · 实施单位 {f.implementer or '-'} · "
+            escape(f"  主管部门 {f.department or '-'} · 实施单位 {f.implementer or '-'} · "
             f"{f.period.start or '?'} – {f.period.end or '?'} · 资金总额 {money if money is not None else '-'} 元 · "
             f"{len(f.indicators)} indicators"
-        )
+        ))
     for e in errors:
-        console.print(f"[red]error[/red] {e['path']}: {e['message']}")
+        console.print(f"[red]error[/red] {escape(str(e['path']))}: {escape(e['message'])}")
