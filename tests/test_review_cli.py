@@ -215,3 +215,38 @@ def test_thousand_forms_in_one_batch(tmp_path):
     assert sorted(f["id"] for f in doc["forms"]) == [f"batch-{i:04d}" for i in range(1000)]
     assert sorted(Path(e["path"]).name for e in doc["errors"]) == bad
     assert doc["summary"]["forms"] == 1000 and doc["summary"]["unreadable"] == 4
+
+
+def test_unknown_rule_is_a_usage_error():
+    res = run("review", SEED, "--select", "JX999")
+    assert res.exit_code == 2 and "JX999" in res.stderr
+    assert run("review", SEED, "--ignore", "no-such-rule").exit_code == 2
+
+
+def test_stdout_reports_are_utf8_whatever_the_console(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    p = subprocess.run([sys.executable, "-m", "jixiao", "review", str(SEED), "-f", "html", "--no-progress"],
+                       capture_output=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr.decode("utf-8", "replace")
+    html = p.stdout.decode("utf-8")  # strict: must be valid UTF-8, as the page declares
+    assert '<meta charset="utf-8">' in html and "办公用房修缮及装修经费" in html
+
+
+def test_review_does_not_load_heavy_libraries(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from jixiao.cli import main\n"
+        f"sys.argv = ['jixiao', 'review', {str(SEED)!r}, '-f', 'json', '-o', {str(tmp_path / 'r.json')!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'openpyxl', 'pandas', 'sklearn') if m in sys.modules]\n"
+        "print(code, heavy)\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.stdout.strip().splitlines()[-1] == "0 []", p.stderr

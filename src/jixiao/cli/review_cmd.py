@@ -13,6 +13,7 @@ imported when a command runs.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from enum import Enum
@@ -61,6 +62,16 @@ def _split(values: list[str] | None) -> list[str]:
 def _usage(message: str) -> typer.Exit:
     typer.echo(f"jixiao review: {message}", err=True)
     return typer.Exit(2)
+
+
+def _unknown_rules(patterns: list[str]) -> list[str]:
+    """Patterns (codes, code prefixes, names) that match no rule: a typo must not silently pass."""
+    if not patterns:
+        return []
+    from jixiao.review.rules import all_rules
+
+    rules = list(all_rules())
+    return [p for p in patterns if not any(p == r.name or r.code.startswith(p.upper()) for r in rules)]
 
 
 def expand_paths(paths: list[Path]) -> list[Path | tuple[Path, str]]:
@@ -123,7 +134,10 @@ def collect_forms(paths: list[Path], *, progress: bool | None = None, config: An
             fail(item, "no form found in this file")
             continue
         for form in forms:
-            reviews.append(review_form(form, config))
+            try:
+                reviews.append(review_form(form, config))
+            except Exception as e:  # an engine bug on one form must not sink the batch either
+                fail(item, f"form {form.id or '?'}: review failed: {type(e).__name__}: {e}")
     return reviews, errors
 
 
@@ -165,6 +179,9 @@ def review(
     except InputError as e:
         raise _usage(f"--config: {e}") from None
     sel, ign = _split(select), _split(ignore)
+    unknown = _unknown_rules(sel + ign)
+    if unknown:
+        raise _usage(f"no rule matches {', '.join(unknown)} (see `jixiao rules`)")
     if sel:
         cfg.select = sel
     if ign:
@@ -194,9 +211,17 @@ def review(
         opts["layout"] = xlsx_layout.value
     writer = get_writer(fmt_name)
     try:
-        if output is None:
+        if output is None and fmt_name == "text":
             writer(reviews, errors, sys.stdout, **opts)
             sys.stdout.flush()
+        elif output is None:  # json/html/sarif are UTF-8 whatever the console's encoding
+            sys.stdout.flush()
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+            try:
+                writer(reviews, errors, stream, **opts)
+                stream.flush()
+            finally:
+                stream.detach()
         else:
             writer(reviews, errors, os.fspath(output), **opts)
     except BrokenPipeError:  # `jixiao review … | head`
