@@ -302,6 +302,115 @@ class Unit:
     spaced: bool = False  # cells come from splitting on whitespace
     end: bool = False  # a row-terminator line ("||||")
     row_end: bool = False  # one cell followed by empty cells ("基本建立 | |"): the row ends here
+    glued: bool = False  # cells recovered from a line printed without separators (read as a stream)
+
+
+@lru_cache(maxsize=1)
+def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
+    l1, l2 = _cat_sets()
+    labels = {a for a in list(l1) + list(l2) if a.endswith("指标") or len(a) >= 4}
+    labels |= {
+        k for k, r in _role_map().items()
+        if len(k) >= 3 and "(" not in k and ("指标" in k or k.endswith("值") or (r in ("text", "score") and len(k) >= 4))
+    }
+    labels |= {k for k in _noise() if len(k) >= 4}
+    label_re = re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)))
+    units = sorted(_headers()["glued"]["units"], key=len, reverse=True)
+    value_re = re.compile(
+        r"(?<![\d.])(?:[≥≤≧≦><＞＜]=?|=)?\d+(?:\.\d+)?(?:" + "|".join(re.escape(u) for u in units) + r")(?:及以上|以上|以下|以内)?"
+    )
+    return label_re, value_re
+
+
+def _split_repeats(text: str) -> list[str]:
+    """``A B B`` (a name followed by a target and an equal achieved value, glued) → [A, B, B]; ``X X`` → [X, X]."""
+    n = len(text)
+    for size in range(n // 2, 1, -1):
+        b = text[n - size:]
+        if text[n - 2 * size: n - size] == b:
+            a = text[: n - 2 * size]
+            if not a:
+                return [b, b]
+            if len(a) >= 2 and a[-1] not in "、,，(（":
+                return [a, b, b]
+    return [text]
+
+
+def split_glued(line: str) -> list[str]:
+    """Cut a table row flattened without separators into cells, at known labels and at values."""
+    label_re, value_re = _glued_patterns()
+    s = re.sub(r"\s+", "", line)
+    s = re.sub(r"^\d、", "", s)  # page markers of document previews ("2、")
+    cells: list[str] = []
+    pos = 0
+    chunks: list[tuple[str, bool]] = []
+    for m in label_re.finditer(s):
+        if m.start() > pos:
+            chunks.append((s[pos:m.start()], False))
+        chunks.append((m.group(0), True))
+        pos = m.end()
+    if pos < len(s):
+        chunks.append((s[pos:], False))
+    for chunk, is_label in chunks:
+        if is_label:
+            cells.append(chunk)
+            continue
+        pos = 0
+        for m in value_re.finditer(chunk):
+            before = chunk[pos:m.start()]
+            if m.start() == 0 and pos == 0 and (not cells or category(cells[-1])):
+                continue  # a name comes before its value: "数量指标5000吨稻谷…" starts a name
+            if before and before[-1] in "、,，(（":
+                continue
+            if before:
+                cells.extend(_split_repeats(before))
+            v = m.group(0)
+            cells.append(v)
+            pos = m.end()
+        rest = chunk[pos:]
+        if rest:
+            m = re.search(r"(?<![\d.])\d+(?:\.\d+)?$", rest)
+            if m and m.start() > 0 and rest[m.start() - 1] not in "、,，(（:：":
+                head, num = rest[: m.start()], m.group(0)
+                cells.extend(_split_repeats(head))
+                half = len(num) // 2
+                cells.extend([num[:half], num[half:]] if len(num) % 2 == 0 and num[:half] == num[half:] else [num])
+            elif re.fullmatch(r"\d+(?:\.\d+)?", rest):
+                half = len(rest) // 2
+                cells.extend([rest[:half], rest[half:]] if len(rest) % 2 == 0 and rest[:half] == rest[half:] else [rest])
+            else:
+                cells.extend(_split_repeats(rest))
+    return [c for c in cells if c]
+
+
+def is_glued(line: str) -> bool:
+    """A line holding several table cells printed without separators ("数量指标补助人数250人计划标准")."""
+    if "|" in line or len(line) < 12:
+        return False
+    label_re, _ = _glued_patterns()
+    t = re.sub(r"\s+", " ", line.strip())
+    longest = max((len(x) for x in t.split()), default=0)
+    spaced_labels = sum(1 for x in t.split() if label_re.fullmatch(x))
+    if longest < 12:
+        return False
+
+    def touching(text: str) -> tuple[int, int]:
+        found = list(label_re.finditer(text))
+        n = 0
+        for m in found:
+            left = text[m.start() - 1] if m.start() > 0 else ""
+            right = text[m.end()] if m.end() < len(text) else ""
+            # a label touching other text where a real cell boundary would show whitespace
+            if (left and re.match(r"[\u4e00-\u9fff\d%]", left)) or (right and re.match(r"[\u4e00-\u9fff\d]", right)):
+                n += 1
+        return n, len(found)
+
+    g, h = touching(t)
+    if g >= 1 and spaced_labels <= 1 and g >= 0.6 * h:
+        return True
+    # labels broken by wrap spaces ("质量 指标县级储备粮…")
+    g, h = touching(re.sub(r"\s+", "", t))
+    return spaced_labels == 0 and g >= 2 and g >= 0.6 * h
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
@@ -341,6 +450,9 @@ def tokenise(body: str) -> list[Unit]:
     one_cell_per_line = len(plain) >= 12 and singles >= 0.7 * len(plain)
     for line in lines:
         if not line:
+            continue
+        if "|" not in line and is_glued(line):
+            units.append(Unit(split_glued(line), glued=True))
             continue
         if one_cell_per_line and "|" not in line and len(line.split()) <= 3 and len(line) <= 80:
             units.append(Unit([re.sub(r"\s+", " ", line)]))
@@ -797,7 +909,7 @@ class _Parser:
         if u.spaced and len(cells) > 1 and self.prose(" ".join(cells)):
             return
         # a header row (possibly inside a long flattened line)
-        flat = u.spaced and len(cells) > 12
+        flat = (u.spaced and len(cells) > 12) or u.glued
         a = 0
         while a < len(cells):
             if header_role(cells[a]) in ("level1", "level2", "name", "value"):
@@ -808,12 +920,12 @@ class _Parser:
                 if tail is not None:
                     if a > 0:
                         if self.in_table:
-                            self.unit_body(Unit(cells[:a], spaced=u.spaced))
+                            self.unit_body(Unit(cells[:a], spaced=u.spaced, glued=u.glued))
                         else:
                             self.labels_in(cells[:a])
                     self.set_header(tail, cells[a:b])
                     if b < len(cells):
-                        self.unit_body(Unit(cells[b:], exact=u.exact, spaced=u.spaced))
+                        self.unit_body(Unit(cells[b:], exact=u.exact, spaced=u.spaced, glued=u.glued))
                     return
                 if not flat:
                     break
@@ -838,7 +950,7 @@ class _Parser:
             self.flush()
             return
         roles = self.roles or ["value"]
-        long_line = u.spaced and len(cells) > len(roles) + 6
+        long_line = (u.spaced and len(cells) > len(roles) + 6) or u.glued
         if len(cells) == 1 or long_line:
             for c in cells:
                 if self.label(c) == "project":
