@@ -1,0 +1,135 @@
+"""``jixiao classify`` and ``jixiao similar``: the indicator classifier and corpus look-up."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.app import app
+
+
+class Fmt(str, Enum):
+    json = "json"
+    table = "table"
+
+
+def _fail(msg: str) -> int:
+    typer.echo(f"jixiao: {msg}", err=True)
+    return 2
+
+
+def _names_from(names: list[str]) -> list[str]:
+    if names == ["-"]:
+        return [ln.strip() for ln in sys.stdin.read().splitlines() if ln.strip()]
+    return [n for n in names if n.strip()]
+
+
+@app.command("classify")
+def classify_cmd(
+    names: Annotated[list[str], typer.Argument(help="Indicator names, or - to read one name per line from stdin.")],
+    value: Annotated[str | None, typer.Option("--value", "-v", help="Target value of the (single) name, e.g. '≥90(%)'.")] = None,
+    cost_2021: Annotated[bool, typer.Option("--cost-2021", help="The form uses the 2021 cost sub-types.")] = False,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+) -> None:
+    """Predict the level-2 category (二级指标) of indicator names, with calibrated confidence."""
+    from jixiao.errors import JixiaoError
+    from jixiao.nlp.classify import get_classifier
+
+    items = _names_from(names)
+    if not items:
+        raise typer.Exit(_fail("no indicator names given"))
+    if value is not None and len(items) != 1:
+        raise typer.Exit(_fail("--value applies to a single name"))
+    try:
+        clf = get_classifier()
+        preds = clf.predict(items, None if value is None else [value], cost_2021=cost_2021)
+    except (JixiaoError, FileNotFoundError, ImportError) as exc:
+        raise typer.Exit(_fail(" ".join(str(exc).split()))) from None
+    out = [{"name": n, **p.to_dict()} for n, p in zip(items, preds)]
+    if fmt is Fmt.json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(show_header=True, header_style="bold")
+    for col, just in (("name", "left"), ("level2", "left"), ("confidence", "right"), ("runner-up", "left")):
+        t.add_column(col, justify=just)
+    for d in out:
+        ranked = sorted(d["scores"].items(), key=lambda kv: -kv[1])
+        second = f"{ranked[1][0]} {ranked[1][1]:.2f}" if len(ranked) > 1 else ""
+        t.add_row(d["name"], d["level2"], f"{d['confidence']:.2f}", second)
+    Console().print(t)
+
+
+@app.command("similar")
+def similar_cmd(
+    text: Annotated[str, typer.Argument(help="An indicator name (or any short text).")],
+    k: Annotated[int, typer.Option("-k", "--top", min=1, help="Number of results.")] = 5,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+) -> None:
+    """The corpus indicators whose names are closest in meaning to TEXT (embedding cosine)."""
+    from jixiao.errors import JixiaoError
+
+    try:
+        hits = similar_indicators(text, k)
+    except (JixiaoError, FileNotFoundError, ImportError, OSError) as exc:
+        raise typer.Exit(_fail(" ".join(str(exc).split()))) from None
+    if fmt is Fmt.json:
+        typer.echo(json.dumps(hits, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(show_header=True, header_style="bold")
+    for col in ("similarity", "name", "level2", "value", "form", "project"):
+        t.add_column(col, justify="right" if col == "similarity" else "left")
+    for h in hits:
+        t.add_row(f"{h['similarity']:.3f}", h["name"], h["level2"] or "", h["value"], h["form"], h["project_name"])
+    Console().print(t)
+
+
+def similar_indicators(text: str, k: int = 5) -> list[dict]:
+    """Top-``k`` corpus indicators by cosine similarity of their names to ``text`` (distinct names)."""
+    import numpy as np
+
+    from jixiao.corpus import load_corpus
+    from jixiao.nlp.embed import get_embedder
+
+    try:
+        emb = get_embedder()
+    except (ImportError, OSError, ValueError):
+        raise
+    except Exception as exc:  # tokenizers raises a bare Exception for a missing model file
+        raise OSError(f"embedding model unavailable: {exc}") from exc
+    entries = []
+    seen: set[tuple[str, str]] = set()
+    for f in load_corpus():
+        for ind in f.indicators:
+            key = (f.id, ind.name)
+            if not ind.name.strip() or key in seen:
+                continue
+            seen.add(key)
+            entries.append((f, ind))
+    if not entries:
+        return []
+    X = emb.encode([ind.name for _, ind in entries])
+    q = emb.encode([text])[0]
+    sims = X @ q
+    order = np.argsort(-sims, kind="stable")[:k]
+    return [
+        {
+            "name": entries[i][1].name,
+            "level2": entries[i][1].level2,
+            "value": entries[i][1].value.raw,
+            "form": entries[i][0].id,
+            "project_name": entries[i][0].project_name,
+            "source_url": entries[i][0].source.url,
+            "similarity": round(float(sims[i]), 4),
+        }
+        for i in order
+    ]
