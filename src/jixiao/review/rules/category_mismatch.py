@@ -1,5 +1,12 @@
 from jixiao.review.rules import rule
-from jixiao.taxonomy import parent_of
+from jixiao.taxonomy import LEVEL2_COST_2021, parent_of
+
+_COST = {"成本指标", *LEVEL2_COST_2021}
+
+
+def _group(level2: str | None) -> str | None:
+    """Level-1 group of a level 2; the legacy 成本指标 and the 2021 cost sub-types are one group."""
+    return "成本" if level2 in _COST else parent_of(level2)
 
 
 @rule("JX403", "category-mismatch", severity="warning", dimension="规范性", standing="V", ref=("R22", "R08"))
@@ -9,7 +16,9 @@ def category_mismatch(form, ctx):
     Detects:
         The category classifier (:mod:`jixiao.nlp.classify`) predicts a different level 2 under a
         different level 1 with confidence ≥ ``confidence`` (default 0.8) — for example an output
-        count filed under 社会效益. Disagreements inside one level 1 (数量 vs 质量) are not reported.
+        count filed under 社会效益. Disagreements inside one level 1 (数量 vs 质量) and between the
+        legacy and 2021 cost categories (成本指标 vs 经济成本指标) are not reported, nor satisfaction
+        indicators filed elsewhere (``satisfaction-misplaced`` reports those).
         The rule is skipped when the classifier is not installed.
     Why:
         R22 [V S16]: mixing output and benefit indicators is a listed common defect (device pass
@@ -33,9 +42,10 @@ def category_mismatch(form, ctx):
     for (i, ind), p in zip(rows, preds, strict=True):
         if p.level2 == ind.level2 or p.confidence < need:
             continue
-        declared_l1 = ind.level1 or parent_of(ind.level2)
-        if parent_of(p.level2) == declared_l1:
+        if _group(p.level2) == _group(ind.level2):
             continue
+        if p.level2 == "服务对象满意度指标" and "满意" in ind.name:
+            continue  # satisfaction-misplaced reports it
         yield ctx.hit(
             ctx.indicator_target(i),
             f"指标“{ind.name}”填在“{ind.level2}”下，但从名称看更像“{p.level2}”（模型置信度 {p.confidence:.2f}）。",

@@ -1,3 +1,5 @@
+import re
+
 from jixiao.review.rules import RuleSkipped, rule
 from jixiao.review.text import jaccard, norm, norm_loose
 
@@ -26,7 +28,8 @@ def duplicate_indicator(form, ctx):
     Options:
         lexical = 0.8
     """
-    inds = [(i, ind) for i, ind in ctx.indicators() if norm(ind.name)]
+    # names without any letter are transcription junk ("0"): placeholder-value reports them
+    inds = [(i, ind) for i, ind in ctx.indicators() if re.search(r"[^\W\d_]", norm(ind.name))]
     if len(inds) < 2:
         return
     lex_t = float(ctx.option("lexical", 0.8))
