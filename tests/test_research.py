@@ -163,3 +163,16 @@ def test_figures_have_titles_and_axis_labels(corpus_frames):
         ax = fig.axes[0]
         assert ax.get_title(), name
         assert ax.get_xlabel() and ax.get_ylabel(), name
+
+
+def test_seed_forms_in_corpus_frames(corpus_frames):
+    forms, _ = corpus_frames
+    seed = forms[forms["id"].str.startswith("seed-")]
+    if seed.empty:
+        pytest.skip("corpora/forms.jsonl does not hold the seed forms yet (run `jixiao corpus build`)")
+    assert len(seed) == 12
+    assert int(seed["goal_copied"].sum()) == 11
+    assert set(seed["province"]) == {"上海市"}
+    # only 设备购置 writes an annual goal of its own
+    differing = seed.loc[~seed["goal_copied"].astype(bool), "project_name"].tolist()
+    assert differing == ["设备购置"]
