@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from jixiao.model import Form, Indicator
@@ -29,7 +28,26 @@ log = logging.getLogger("jixiao.review")
 # ----------------------------------------------------------------------------- lazy resources
 
 
-@lru_cache(maxsize=1)
+def _cache_failure(fn):
+    """Cache a resource loader, remembering a RuleSkipped too, so a missing model is looked for once per process."""
+    state: dict = {}
+
+    def wrapper():
+        if "skip" in state:
+            raise RuleSkipped(state["skip"])
+        if "value" not in state:
+            try:
+                state["value"] = fn()
+            except RuleSkipped as e:
+                state["skip"] = str(e)
+                raise
+        return state["value"]
+
+    wrapper.cache_clear = state.clear  # type: ignore[attr-defined]
+    return wrapper
+
+
+@_cache_failure
 def _embedder():
     try:
         from jixiao.nlp.embed import get_embedder
@@ -41,7 +59,7 @@ def _embedder():
         raise RuleSkipped(f"embedder could not be loaded ({e})") from None
 
 
-@lru_cache(maxsize=1)
+@_cache_failure
 def _classifier():
     try:
         from jixiao.nlp.classify import get_classifier
@@ -60,7 +78,7 @@ def indicator_key(name: str) -> str:
     return norm_loose(name)
 
 
-@lru_cache(maxsize=1)
+@_cache_failure
 def _corpus_usage() -> dict[str, frozenset[str]]:
     """indicator key -> the set of distinct projects (department|project name) that use it."""
     try:
@@ -79,15 +97,22 @@ def _corpus_usage() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in use.items()}
 
 
+_suggest_state: dict[str, str] = {}
+
+
 def _suggest_text(ind: Indicator, form: Form) -> str | None:
+    if "broken" in _suggest_state:
+        return None
     try:
         from jixiao.suggest import suggest_rewrites
-    except ImportError:
+    except ImportError as e:
+        _suggest_state["broken"] = str(e)
         return None
     try:
         sugg = suggest_rewrites(ind, form, k=1)
-    except Exception as e:  # the suggestion index may be missing; the finding stands without it
-        log.debug("suggest_rewrites failed for %s: %s", ind.name, e)
+    except Exception as e:  # model or index missing: the finding stands with the template advice
+        log.debug("suggest_rewrites unavailable (%s); using template advice for this process", e)
+        _suggest_state["broken"] = str(e)
         return None
     return sugg[0].as_text() if sugg else None
 
