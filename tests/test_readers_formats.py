@@ -108,3 +108,35 @@ def test_read_text_json_and_tsv():
     forms = read_path(SEED)
     js = json.dumps({"forms": [forms[0].to_dict()]}, ensure_ascii=False)
     assert read_text(js)[0].project_name == "办公用房修缮及装修经费"
+
+
+def test_xlsx_with_unit_and_weight_columns(tmp_path):
+    """A common spreadsheet layout: separate 计量单位 and 分值 columns, merged labels, no funds block."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    rows = [
+        ["项目名称", "社区矫正经费"],
+        ["主管部门", "上海市司法局", "实施单位", "上海市司法局"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "计量单位", "分值"],
+        ["产出指标", "数量指标", "个案服务数", "≥700", "人次", 10],
+        [None, None, "社工专业培训课时完成数", 48, "课时", 10],  # a number cell
+        [None, "时效指标", "社工慰问完成及时性", "及时", None, 10],
+        ["满意度指标", "服务对象满意度指标", "服务对象满意率", "≥90", "%", 10],
+    ]
+    for r in rows:
+        ws.append(r)
+    ws.merge_cells("A4:A6")
+    ws.merge_cells("B4:B5")
+    p = tmp_path / "units.xlsx"
+    wb.save(p)
+    (form,) = read_path(p)
+    got = [(i.level1, i.level2, i.name, i.value.raw, i.value.number, i.value.unit) for i in form.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "个案服务数", "≥700人次", 700.0, "人次"),
+        ("产出指标", "数量指标", "社工专业培训课时完成数", "48课时", 48.0, "课时"),
+        ("产出指标", "时效指标", "社工慰问完成及时性", "及时", None, None),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意率", "≥90%", 90.0, "%"),
+    ]
+    assert form.project_name == "社区矫正经费" and form.funds.total is None

@@ -132,6 +132,8 @@ def _header_columns(row: list[str]) -> dict[str, int]:
             cols.setdefault("name", i)
         elif "指标值" in s or "目标值" in s:
             cols.setdefault("value", i)
+        elif s in ("计量单位", "单位", "度量单位"):
+            cols.setdefault("unit", i)
     return cols
 
 
@@ -319,6 +321,14 @@ class FormBuilder:
             p.name_col, p.name = nonempty[k]
             if k + 1 < len(nonempty):
                 p.value = nonempty[k + 1][1]
+            hc = self.header_cols
+            if hc.get("name") == p.name_col:
+                # a row aligned with the header: trust the header's value / unit columns
+                vc, uc = hc.get("value"), hc.get("unit")
+                if vc is not None and vc < len(cells) and cells[vc]:
+                    p.value = cells[vc]
+                if uc is not None and uc < len(cells) and cells[uc] and cells[uc] not in p.value:
+                    p.value = f"{p.value}{cells[uc]}" if p.value else ""
         if not p.labels and not p.name:
             return
         self.pending_break = False
