@@ -314,7 +314,11 @@ def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
         if len(k) >= 3 and "(" not in k and ("指标" in k or k.endswith("值") or (r in ("text", "score") and len(k) >= 4))
     }
     labels |= {k for k in _noise() if len(k) >= 4}
-    label_re = re.compile("|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True)))
+    short = [a for a in list(l1) + list(l2) if len(a) == 2]  # "10成本…": a score then a short label
+    label_re = re.compile(
+        "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+        + "|(?<=\\d)(?:" + "|".join(re.escape(x) for x in short) + ")(?![\\u4e00-\\u9fff]{0,1}指标)"
+    )
     units = sorted(_headers()["glued"]["units"], key=len, reverse=True)
     value_re = re.compile(
         r"(?<![\d.])(?:[≥≤≧≦><＞＜]=?|=)?\d+(?:\.\d+)?(?:" + "|".join(re.escape(u) for u in units) + r")(?:及以上|以上|以下|以内)?"
@@ -336,6 +340,54 @@ def _split_repeats(text: str) -> list[str]:
     return [text]
 
 
+def _split_text(text: str) -> list[str]:
+    """A glued text cell: name + description ("…次数反映…情况", "X…X") or name + equal values."""
+    m = re.search(r"(?<=[\u4e00-\u9fff])(" + "|".join(map(re.escape, _headers()["glued"]["description_openers"])) + ")", text)
+    if m and m.start() >= 2:
+        return _split_repeats(text[: m.start()]) + [text[m.start():]]
+    for k in range(len(text) // 2, 3, -1):  # the description repeats or ends with the name
+        if text[:k] == text[-k:]:
+            return [text[:k], text[k:]]
+    return _split_repeats(text)
+
+
+def _cut_description(text: str) -> str:
+    """Name of a name+description pair glued together: cut after the first indicator-name ending."""
+    best = None
+    for suf in _headers()["glued"]["name_suffixes"]:
+        k = text.find(suf, 2)
+        while k >= 0:
+            end = k + len(suf)
+            if len(text) - end >= 2 and end >= 3:
+                if best is None or end < best:
+                    best = end
+                break
+            k = text.find(suf, k + 1)
+    return text[:best] if best else text
+
+
+def _merge_triples(cells: list[str]) -> list[str]:
+    """``A V V V`` where the value is printed three times: the first copy ends the name (``…补助1000万元``)."""
+    out: list[str] = []
+    k = 0
+    while k < len(cells):
+        c = cells[k]
+        if (
+            k + 2 < len(cells) and c == cells[k + 1] == cells[k + 2] and re.search(r"\d", c)
+            and out and not category(out[-1]) and not _glued_patterns()[0].fullmatch(out[-1])
+        ):
+            out[-1] = out[-1] + c
+            k += 1
+            continue
+        if k + 2 < len(cells) and c == cells[k + 1] == cells[k + 2] and re.search(r"\d", c):
+            out.append(c)  # the name is the value itself ("1年 1年 1年")
+            k += 1
+            continue
+        out.append(c)
+        k += 1
+    return out
+
+
 def split_glued(line: str) -> list[str]:
     """Cut a table row flattened without separators into cells, at known labels and at values."""
     label_re, value_re = _glued_patterns()
@@ -355,6 +407,10 @@ def split_glued(line: str) -> list[str]:
         if is_label:
             cells.append(chunk)
             continue
+        w = re.match(r"^[(（]\d+分?[)）]", chunk)
+        if w and cells:
+            cells[-1] += w.group(0)
+            chunk = chunk[w.end():]
         pos = 0
         for m in value_re.finditer(chunk):
             before = chunk[pos:m.start()]
@@ -363,7 +419,7 @@ def split_glued(line: str) -> list[str]:
             if before and before[-1] in "、,，(（":
                 continue
             if before:
-                cells.extend(_split_repeats(before))
+                cells.extend(_split_text(before))
             v = m.group(0)
             cells.append(v)
             pos = m.end()
@@ -372,15 +428,22 @@ def split_glued(line: str) -> list[str]:
             m = re.search(r"(?<![\d.])\d+(?:\.\d+)?$", rest)
             if m and m.start() > 0 and rest[m.start() - 1] not in "、,，(（:：":
                 head, num = rest[: m.start()], m.group(0)
-                cells.extend(_split_repeats(head))
+                cells.extend(_split_text(head))
                 half = len(num) // 2
                 cells.extend([num[:half], num[half:]] if len(num) % 2 == 0 and num[:half] == num[half:] else [num])
             elif re.fullmatch(r"\d+(?:\.\d+)?", rest):
                 half = len(rest) // 2
                 cells.extend([rest[:half], rest[half:]] if len(rest) % 2 == 0 and rest[:half] == rest[half:] else [rest])
             else:
-                cells.extend(_split_repeats(rest))
-    return [c for c in cells if c]
+                cells.extend(_split_text(rest))
+    out: list[str] = []
+    for k, c in enumerate(cells):
+        nxt = cells[k + 1] if k + 1 < len(cells) else ""
+        if nxt and c != nxt and c.endswith(nxt) and c[: -len(nxt)].isdigit():
+            out.extend([c[: -len(nxt)], nxt])  # "102370人 2370人": score 10 glued to the target
+        elif c:
+            out.append(c)
+    return _merge_triples(out)
 
 
 def is_glued(line: str) -> bool:
@@ -401,7 +464,7 @@ def is_glued(line: str) -> bool:
             left = text[m.start() - 1] if m.start() > 0 else ""
             right = text[m.end()] if m.end() < len(text) else ""
             # a label touching other text where a real cell boundary would show whitespace
-            if (left and re.match(r"[\u4e00-\u9fff\d%]", left)) or (right and re.match(r"[\u4e00-\u9fff\d]", right)):
+            if (left and re.match(r"[\u4e00-\u9fff\d%)）]", left)) or (right and re.match(r"[\u4e00-\u9fff\d(（]", right)):
                 n += 1
         return n, len(found)
 
@@ -454,6 +517,11 @@ def tokenise(body: str) -> list[Unit]:
         if "|" not in line and is_glued(line):
             units.append(Unit(split_glued(line), glued=True))
             continue
+        if "|" not in line and len(line.split()) == 1 and len(line) >= 8:
+            parts = _split_text(line) if not _OPS.match(line) else [line]
+            if len(parts) == 2 and parts[0] == parts[1]:  # a name printed twice (name | description)
+                units.append(Unit(parts, glued=True))
+                continue
         if one_cell_per_line and "|" not in line and len(line.split()) <= 3 and len(line) <= 80:
             units.append(Unit([re.sub(r"\s+", " ", line)]))
             continue
@@ -572,6 +640,9 @@ class _Parser:
         while len(joined) > 1 and _key(joined[0]) in _noise() and any(header_role(c) == "name" for c in joined[1:]):
             joined.pop(0)
         roles = [header_role(c) for c in joined]
+        for k in range(1, len(roles)):  # 三级指标 | 指标内容: the second is a description
+            if roles[k] == "name" and roles[k - 1] == "name":
+                roles[k] = "text"
         known = [r for r in roles if r]
         if len(known) < 2 or ("name" not in known and "value" not in known):
             return None
@@ -582,7 +653,8 @@ class _Parser:
             idx = roles.index("name")
             tail = [r for r in roles[idx + 1:] if r]
         else:
-            idx = roles.index("value")
+            levels = [k for k, r in enumerate(roles) if r in ("level1", "level2")]
+            idx = levels[-1] + 1 if levels and levels[-1] < roles.index("value") else roles.index("value")
             tail = [r for r in roles[idx:] if r]
         if "value" not in tail:
             tail = tail + ["value"]
@@ -616,6 +688,8 @@ class _Parser:
         name = name.strip()
         if not name or _key(name) in _noise() or header_role(name) or category(name):
             return
+        if roles and roles[0] == "text" and tail and vtype(tail[0]) in ("num", "quant", "date", "op") and len(name) >= 6:
+            name = _cut_description(name)
         assigned = align(tail, roles) if tail else []
         value = assemble_value(tail, assigned)
         l1, l2 = cats.l1, cats.l2
