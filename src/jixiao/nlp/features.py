@@ -76,12 +76,11 @@ def clean_name(name: str | None) -> tuple[str, str | None]:
         inner = re.sub(r"[≥≤<>=*＊\s]|\*\*", "", m.group(0)[1:-1])
         unit = inner or None
         s = s[: m.start()] + s[m.end():]
-    for m in _PAREN.finditer(s):
-        inner = m.group(1)
-        if unit is None and inner and unit_class(inner) is not None:
-            unit = inner
-    if unit is not None:
-        s = _PAREN.sub(lambda m: "" if m.group(1) == unit else m.group(0), s)
+    parens = list(_PAREN.finditer(s))
+    m = parens[-1] if parens else None
+    if unit is None and m and m.end() == len(s) and unit_class(m.group(1)) not in (None, "other"):
+        unit = m.group(1)  # "满意度(%)", "开展小型水利工程建设(个)": a unit printed after the name
+        s = s[: m.start()]
     s = _PREFIX.sub("", s)
     s = s.strip(":：.。;；,， ")
     return s or _norm(name), unit

@@ -1,0 +1,75 @@
+"""``jixiao classify`` and ``jixiao similar`` through the typer app."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+from jixiao.nlp.features import CLASSES
+
+runner = CliRunner()
+
+
+def test_classify_json_shape():
+    r = runner.invoke(app, ["classify", "空调维修及时率", "工作人员满意度", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert [d["name"] for d in out] == ["空调维修及时率", "工作人员满意度"]
+    assert [d["level2"] for d in out] == ["时效指标", "服务对象满意度指标"]
+    for d in out:
+        assert set(d) == {"name", "level2", "confidence", "scores"}
+        assert set(d["scores"]) == set(CLASSES)
+        assert 0 < d["confidence"] <= 1
+
+
+def test_classify_value_option():
+    r = runner.invoke(app, ["classify", "项目总成本", "--value", "≤1000万元", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)[0]["level2"] == "成本指标"
+    r = runner.invoke(app, ["classify", "项目总成本", "--value", "≤1000万元", "--cost-2021", "-f", "json"])
+    assert json.loads(r.stdout)[0]["level2"] == "经济成本指标"
+
+
+def test_classify_stdin():
+    r = runner.invoke(app, ["classify", "-", "-f", "json"], input="验收合格率\n\n考点设置数\n")
+    assert r.exit_code == 0, r.output
+    assert [d["name"] for d in json.loads(r.stdout)] == ["验收合格率", "考点设置数"]
+
+
+def test_classify_table():
+    r = runner.invoke(app, ["classify", "验收合格率"])
+    assert r.exit_code == 0, r.output
+    assert "质量指标" in r.stdout
+
+
+def test_classify_value_needs_single_name():
+    r = runner.invoke(app, ["classify", "a", "b", "--value", "1"])
+    assert r.exit_code == 2
+    assert "single name" in r.output
+
+
+def _have_embedder() -> bool:
+    try:
+        from jixiao.nlp.embed import get_embedder
+
+        get_embedder()
+    except Exception:  # noqa: BLE001 - any failure means the shipped model is not built here
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _have_embedder(), reason="shipped embedding model models/zh-static-v1 not present")
+def test_similar_json_shape():
+    r = runner.invoke(app, ["similar", "空调维修及时率", "-k", "3", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert len(out) == 3
+    for d in out:
+        assert set(d) == {"name", "level2", "value", "form", "project_name", "source_url", "similarity"}
+        assert -1.0 <= d["similarity"] <= 1.0
+    sims = [d["similarity"] for d in out]
+    assert sims == sorted(sims, reverse=True)
+    assert "及时" in out[0]["name"]
