@@ -309,10 +309,8 @@ class Unit:
 def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
     l1, l2 = _cat_sets()
     labels = {a for a in list(l1) + list(l2) if a.endswith("指标") or len(a) >= 4}
-    labels |= {
-        k for k, r in _role_map().items()
-        if len(k) >= 3 and "(" not in k and ("指标" in k or k.endswith("值") or (r in ("text", "score") and len(k) >= 4))
-    }
+    generic = {"指标", "标准", "性质", "单位", "一级", "二级", "三级", "年度", "实际", "性质"}
+    labels |= {k for k in _role_map() if len(k) >= 2 and "(" not in k and k not in generic}
     labels |= {k for k in _noise() if len(k) >= 4}
     short = [a for a in list(l1) + list(l2) if len(a) == 2]  # "10成本…": a score then a short label
     label_re = re.compile(
@@ -353,17 +351,27 @@ def _split_text(text: str) -> list[str]:
 
 def _cut_description(text: str) -> str:
     """Name of a name+description pair glued together: cut after the first indicator-name ending."""
-    best = None
+    for k in range(len(text) // 2, 3, -1):  # the description repeats or ends with the name
+        if text[:k] == text[-k:]:
+            return text[:k]
+    best: tuple[int, int] | None = None  # (start, -end): earliest ending, longest suffix there
     for suf in _headers()["glued"]["name_suffixes"]:
         k = text.find(suf, 2)
         while k >= 0:
             end = k + len(suf)
             if len(text) - end >= 2 and end >= 3:
-                if best is None or end < best:
-                    best = end
+                if best is None or (end, -len(suf)) < (best[0], best[1]):
+                    best = (end, -len(suf))
                 break
             k = text.find(suf, k + 1)
-    return text[:best] if best else text
+    if best is None:
+        return text
+    end = best[0]
+    for suf in sorted(_headers()["glued"]["name_suffixes"], key=len, reverse=True):
+        if text.startswith(suf, end - len(suf) + 1) and end + 1 <= len(text) - 2:  # "秸秆数|量" → "秸秆数量"
+            end = end - len(suf) + 1 + len(suf)
+            break
+    return text[:end]
 
 
 def _merge_triples(cells: list[str]) -> list[str]:
@@ -396,7 +404,18 @@ def split_glued(line: str) -> list[str]:
     cells: list[str] = []
     pos = 0
     chunks: list[tuple[str, bool]] = []
-    for m in label_re.finditer(s):
+    found = list(label_re.finditer(s))
+    keep = []
+    for k, m in enumerate(found):
+        # a header label inside a cell ("达到目标值") is only a label next to another label
+        if category(m.group(0)) or _key(m.group(0)) in _noise():
+            keep.append(m)
+            continue
+        prev_adj = k > 0 and found[k - 1].end() == m.start()
+        next_adj = k + 1 < len(found) and found[k + 1].start() == m.end()
+        if prev_adj or next_adj:
+            keep.append(m)
+    for m in keep:
         if m.start() > pos:
             chunks.append((s[pos:m.start()], False))
         chunks.append((m.group(0), True))
