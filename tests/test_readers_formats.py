@@ -140,3 +140,27 @@ def test_xlsx_with_unit_and_weight_columns(tmp_path):
         ("满意度指标", "服务对象满意度指标", "服务对象满意率", "≥90%", 90.0, "%"),
     ]
     assert form.project_name == "社区矫正经费" and form.funds.total is None
+
+
+def test_csv_content_under_another_name(tmp_path):
+    p = tmp_path / "export.txt"
+    p.write_bytes((FIX / "seed-gbk.csv").read_bytes())
+    forms = read_path(p)
+    assert sum(len(f.indicators) for f in forms) == 225
+
+
+def test_pdf_generated_at_runtime(tmp_path):
+    """Regenerate the PDF from the expected values with a CJK font found on this system, and read it."""
+    pytest.importorskip("fpdf")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIX / "make_fixtures.py")
+    mf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mf)
+    font = mf.cjk_font()
+    if font is None:
+        pytest.skip("no CJK font on this system (install fonts-wqy-microhei); the committed seed.pdf is still tested")
+    out = tmp_path / "runtime.pdf"
+    mf.make_pdf(EXPECTED["forms"][:3], out, font)
+    forms = read_path(out)
+    assert [[(i.level1, i.level2, i.name, i.value.raw) for i in f.indicators] for f in forms] == WANT[:3]

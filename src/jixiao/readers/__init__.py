@@ -125,6 +125,14 @@ def read_path(path: str | os.PathLike) -> list[Form]:
         raise InputError(shown, f"cannot read: {type(exc).__name__}: {exc}") from None
 
 
+def _looks_like_csv(text: str) -> bool:
+    """Comma-separated rows (a CSV export saved under another name): most lines have 3+ commas, no tabs."""
+    lines = [ln for ln in text.splitlines()[:200] if ln.strip()][:40]
+    if len(lines) < 3 or any("\t" in ln for ln in lines):
+        return False
+    return sum(1 for ln in lines if ln.count(",") >= 3) >= 0.6 * len(lines)
+
+
 def _looks_like_cells(text: str) -> bool:
     """Web-page excerpts: many ``|`` per line, or one cell per line with almost no tabs."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
@@ -146,7 +154,7 @@ def read_text(text: str, path: str | os.PathLike | None = None) -> list[Form]:
         if not text or not text.strip():
             raise InputError(shown, "empty file")
         if len(text) > MAX_TEXT_BYTES:
-            raise InputError(shown, f"text too large ({_mb(len(text))} M characters > 20 MB)")
+            raise InputError(shown, f"text too large ({_mb(len(text))} M characters > 20 M)")
         from jixiao.readers.encoding import looks_binary
 
         if looks_binary(text):
@@ -156,6 +164,10 @@ def read_text(text: str, path: str | os.PathLike | None = None) -> list[Form]:
             from jixiao.readers.jsonfmt import read_json_text
 
             return read_json_text(text, shown)
+        if _looks_like_csv(text):
+            from jixiao.readers.tabular import read_csv_text
+
+            return read_csv_text(text, shown)
         if _looks_like_cells(text):
             try:
                 cells = importlib.import_module("jixiao.readers.cells")
