@@ -39,6 +39,8 @@ def _console(f: Any, *, color: bool | None, width: int | None):
 
 
 def _form_section(console, review: FormReview) -> None:
+    """One form: a rule with id and name, then all its lines printed at once (one render per form
+    keeps big batches fast; the lines are wrapped here, so rich does not re-wrap them)."""
     from rich.rule import Rule
     from rich.text import Text
 
@@ -47,9 +49,10 @@ def _form_section(console, review: FormReview) -> None:
     title.append(f"{form.id}  ", style="bold")
     title.append(form.project_name or "(无项目名称)", style="bold")
     console.print(Rule(title, align="left"))
+    lines: list[Text] = []
     src = source_of(review)
     if src:
-        console.print(Text(f"来源: {src}", style="dim"))
+        lines += _wrapped(console, src, indent=0, prefix="来源: ", style="dim")
 
     head = Text("得分 ")
     head.append(fmt_score(review.score.total), style="bold")
@@ -61,7 +64,7 @@ def _form_section(console, review: FormReview) -> None:
     counts = severity_counts(review.findings)
     head.append("   ")
     head.append_text(_counts_text(counts))
-    console.print(head)
+    lines.append(head)
     if review.score.dimensions:
         dims = Text("  ")
         for i, (name, value) in enumerate(review.score.dimensions.items()):
@@ -69,18 +72,16 @@ def _form_section(console, review: FormReview) -> None:
                 dims.append("  ·  ", style="dim")
             dims.append(f"{name} ")
             dims.append(fmt_score(value), style="bold")
-        console.print(dims)
+        lines.append(dims)
 
     if not review.findings:
-        console.print(Text("  未发现问题", style="green"))
-        console.print()
-        return
+        lines.append(Text("  未发现问题", style="green"))
     findings = sorted(review.findings, key=sort_key)
     for sev in SEVERITIES:
         group = [f for f in findings if f.severity == sev]
         if not group:
             continue
-        console.print(Text(f"  {SEVERITY_ZH[sev]} {sev} ({len(group)})", style=SEVERITY_STYLE[sev]))
+        lines.append(Text(f"  {SEVERITY_ZH[sev]} {sev} ({len(group)})", style=SEVERITY_STYLE[sev]))
         for f in group:
             line = Text("    ")
             line.append(f.rule, style=SEVERITY_STYLE[sev])
@@ -88,11 +89,12 @@ def _form_section(console, review: FormReview) -> None:
             line.append(f"  {target_label(review, f.target)}")
             if f.accepted:
                 line.append("  (已接受)", style="dim")
-            console.print(line, no_wrap=True, overflow="ellipsis")
-            _print_wrapped(console, f.message, indent=6)
+            lines.append(line)
+            lines += _wrapped(console, f.message, indent=6)
             if f.suggestion:
-                _print_wrapped(console, f.suggestion, indent=6, prefix="→ ", style="green")
-    console.print()
+                lines += _wrapped(console, f.suggestion, indent=6, prefix="→ ", style="green")
+    lines.append(Text(""))
+    console.print(Text("\n").join(lines), no_wrap=True, overflow="ellipsis")
 
 
 _TOKENS = re.compile(r"[A-Za-z0-9_.,%/+:()-]+|\s+|.", re.S)
@@ -128,15 +130,15 @@ def wrap_cells(text: str, width: int) -> list[str]:
     return lines
 
 
-def _print_wrapped(console, text: str, *, indent: int, prefix: str = "", style: str = "") -> None:
-    from rich.text import Text
-
+def _wrapped(console, text: str, *, indent: int, prefix: str = "", style: str = "") -> list:
     from rich.cells import cell_len
+    from rich.text import Text
 
     pad = " " * indent
     hang = " " * cell_len(prefix)
-    for i, line in enumerate(wrap_cells(text, console.width - indent - cell_len(prefix) - 1)):
-        console.print(Text(pad + (prefix if i == 0 else hang) + line, style=style), no_wrap=True, overflow="ignore")
+    width = console.width - indent - cell_len(prefix) - 1
+    return [Text(pad + (prefix if i == 0 else hang) + line, style=style)
+            for i, line in enumerate(wrap_cells(text, width))]
 
 
 def _counts_text(counts: dict[str, int]):

@@ -13,6 +13,7 @@ Sheets:
 from __future__ import annotations
 
 import re
+from copy import copy
 from typing import Any
 
 from jixiao.review.findings import Finding, FormReview
@@ -169,15 +170,24 @@ def _styles():
 def _write_review_sheet(ws, reviews: list[FormReview], styles) -> None:
     _header(ws, REVIEW_COLUMNS, styles)
     wrap_cols = {i + 1 for i, (_, _, wrap) in enumerate(REVIEW_COLUMNS) if wrap}
+    # Setting cell.alignment/cell.fill hashes style objects on every call (most of the time on big
+    # batches); the first cell of each (wrap, severity) combination is styled normally and the
+    # others copy its style array.
+    cache: dict[tuple[bool, str | None], Any] = {}
     r = 2
     for review in reviews:
         for cells, sev in _review_rows(review):
-            fill = styles["fills"].get(sev) if sev else None
             for c, value in enumerate(cells, 1):
                 cell = _set(ws, r, c, value)
-                cell.alignment = styles["wrap"] if c in wrap_cols else styles["top"]
-                if fill is not None:
-                    cell.fill = fill
+                key = (c in wrap_cols, sev)
+                style = cache.get(key)
+                if style is None:
+                    cell.alignment = styles["wrap"] if key[0] else styles["top"]
+                    if sev in styles["fills"]:
+                        cell.fill = styles["fills"][sev]
+                    cache[key] = copy(cell._style)
+                else:
+                    cell._style = copy(style)
             r += 1
     _finish(ws, len(REVIEW_COLUMNS))
 
