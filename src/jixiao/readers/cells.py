@@ -898,8 +898,8 @@ class _Parser:
         c = cell.strip()
         roles = self.roles or ["value"]
         if self.pending is None:
-            if not c:
-                return
+            if not c or header_role(c):
+                return  # a header word is never an indicator name
             if vtype(c) in ("num", "quant", "op") and not exact:
                 return  # a stray score or achieved value cannot start an indicator
             if self.leading([c, ""], self.cats) >= 1:
@@ -908,6 +908,9 @@ class _Parser:
             self.pending_exact = exact
             return
         tail = self.pending[1:]
+        if c and header_role(c) and len(self.pending) > 1 and not category(c):
+            self.pending.append(c)  # e.g. 计划标准 in a 绩效标准 column
+            return
         if c and (category(c) or header_role(c) or _key(c) in _noise() or _NAME_START.match(c)):
             self.flush()
             self.stream_cell(c, exact, row_end)
@@ -1045,6 +1048,8 @@ class _Parser:
         roles = self.roles or ["value"]
         long_line = (u.spaced and len(cells) > len(roles) + 6) or u.glued
         if len(cells) == 1 or long_line:
+            if u.glued and self.pending and len(self.pending) > 1 and cells and vtype(cells[0]) in ("short", "long"):
+                self.flush()  # each flattened line starts a new row
             for c in cells:
                 if self.label(c) == "project":
                     self.flush()
