@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 

@@ -114,6 +114,8 @@ def read_xlsx(path: Path, shown: str) -> list[Form]:
         raise InputError(shown, "; ".join(errors) if errors else "no indicator table found (all sheets empty)")
     for i, f in enumerate(forms):
         f.source.index = i
+    if errors:
+        forms[0].notes.append("other sheets skipped: " + "; ".join(errors))
     return forms
 
 
