@@ -250,3 +250,20 @@ def test_review_does_not_load_heavy_libraries(tmp_path):
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.stdout.strip().splitlines()[-1] == "0 []", p.stderr
+
+
+def test_rerun_into_the_input_folder_skips_own_report(tmp_path):
+    d = tmp_path / "inbox"
+    d.mkdir()
+    shutil.copy(SEED, d / "seed.txt")
+    out = d / "review.json"
+    for _ in range(2):  # the second run must not read the first run's report as a form file
+        res = run("review", d, "-f", "json", "-o", out, "--no-progress")
+        assert res.exit_code == 0, res.stderr
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        assert len(doc["forms"]) == 12 and doc["errors"] == []
+
+
+def test_dash_means_stdout():
+    res = run("review", SEED, "-f", "json", "-o", "-", "--no-progress")
+    assert res.exit_code == 0 and len(json.loads(res.stdout)["forms"]) == 12

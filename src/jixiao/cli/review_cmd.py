@@ -102,14 +102,23 @@ def expand_paths(paths: list[Path]) -> list[Path | tuple[Path, str]]:
     return out
 
 
-def collect_forms(paths: list[Path], *, progress: bool | None = None, config: Any = None):
-    """Read and review every input; returns ``(reviews, errors)``. Bad inputs are reported, not fatal."""
+def collect_forms(paths: list[Path], *, progress: bool | None = None, config: Any = None,
+                  skip: list[Path] | None = None):
+    """Read and review every input; returns ``(reviews, errors)``. Bad inputs are reported, not fatal.
+
+    Files in ``skip`` (this run's own report and baseline files) are left out of directory walks, so
+    that re-running into the same folder does not review last run's report.
+    """
     from jixiao.errors import InputError
     from jixiao.readers import read_path
     from jixiao.review import review_form
     from jixiao.review.report.progress import track
 
     items = expand_paths(paths)
+    if skip:
+        own = {p.resolve() for p in skip}
+        explicit = {p.resolve() for p in paths}
+        items = [i for i in items if isinstance(i, tuple) or i.resolve() not in own or i.resolve() in explicit]
     reviews = []
     errors: list[dict[str, Any]] = []
 
@@ -147,7 +156,7 @@ def review(
                                        show_default=False),
     fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Report format."),
     output: Path | None = typer.Option(None, "--output", "-o",
-                                       help="Write the report to this file (atomically); default: stdout. "
+                                       help="Write the report to this file (atomically); default or \"-\": stdout. "
                                             "Required for xlsx."),
     select: list[str] | None = typer.Option(None, "--select", help="Only these rules: codes, code prefixes or "
                                             "names, comma-separated (replaces the config's select)."),
@@ -166,6 +175,8 @@ def review(
 ) -> None:
     """Review forms against the rules, score them, and write a report (text, json, xlsx, html, sarif)."""
     fmt_name = fmt.value
+    if output is not None and str(output) == "-":  # conventional "stdout"
+        output = None
     if fmt_name == "xlsx" and output is None:
         raise _usage("--format xlsx needs -o FILE (a binary workbook is not written to the terminal)")
     if output is not None and output.is_dir():
@@ -189,7 +200,8 @@ def review(
     if baseline is not None and not baseline.is_file():
         raise _usage(f"--baseline {baseline}: no such file")
 
-    reviews, errors = collect_forms(paths, progress=progress, config=cfg)
+    own_files = [p for p in (output, baseline, write_baseline) if p is not None]
+    reviews, errors = collect_forms(paths, progress=progress, config=cfg, skip=own_files)
 
     if write_baseline is not None:
         from jixiao.review.baseline import write_baseline as _write_baseline
