@@ -335,6 +335,8 @@ def _split_repeats(text: str) -> list[str]:
                 return [b, b]
             if len(a) >= 2 and a[-1] not in "、,，(（":
                 return [a, b, b]
+    if n == 2 and text[0] == text[1]:  # "高高": a one-character target and achieved value
+        return [text[0], text[1]]
     return [text]
 
 
@@ -707,9 +709,9 @@ class _Parser:
         name = name.strip()
         if not name or _key(name) in _noise() or header_role(name) or category(name):
             return
-        if roles and roles[0] == "text" and tail and vtype(tail[0]) in ("num", "quant", "date", "op") and len(name) >= 6:
-            name = _cut_description(name)
         assigned = align(tail, roles) if tail else []
+        if roles and roles[0] == "text" and tail and len(name) >= 6 and assigned and assigned[0] != "text":
+            name = _cut_description(name)  # the description column is glued to the name
         value = assemble_value(tail, assigned)
         l1, l2 = cats.l1, cats.l2
         notes = []
