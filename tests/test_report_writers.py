@@ -23,10 +23,7 @@ EXAMPLE = ROOT / "examples" / "shanghai-justice-2023.txt"
 
 
 def _forms():
-    try:
-        from jixiao.readers import read_path
-    except ImportError:  # the readers land in parallel; remove this guard once they are in
-        pytest.skip("jixiao.readers not available yet")
+    from jixiao.readers import read_path
 
     forms = read_path(EXAMPLE)
     assert len(forms) == 12
