@@ -164,3 +164,22 @@ def test_pdf_generated_at_runtime(tmp_path):
     mf.make_pdf(EXPECTED["forms"][:3], out, font)
     forms = read_path(out)
     assert [[(i.level1, i.level2, i.name, i.value.raw) for i in f.indicators] for f in forms] == WANT[:3]
+
+
+def test_inline_goal_and_funds_in_wan(tmp_path):
+    text = "\n".join([
+        "项目名称\t再生资源回收市场管理经费",
+        "主管部门\t乌海市供销合作社联合社\t实施单位\t乌海市供销合作社联合社",
+        "投入目标 (万元)\t资金总额\t3",
+        "\t其中: 财政拨款数\t2.5",
+        "\t其他资金\t0.5",
+        "年度目标：围绕国家关于建设节约型社会和发展循环经济的要求，合理布局，规范建设。",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t出差人数\t=8人",
+        "满意度指标\t服务对象满意度指标\t群众满意度\t≥90%",
+    ])
+    (form,) = read_text(text, "wuhai.txt")
+    assert form.annual_goal.startswith("围绕国家关于建设节约型社会")
+    assert (form.funds.total, form.funds.fiscal, form.funds.other) == (30000.0, 25000.0, 5000.0)
+    assert "funds printed in 万元, stored in 元" in form.notes
+    assert [i.name for i in form.indicators] == ["出差人数", "群众满意度"]

@@ -42,6 +42,7 @@ _FRAGMENTS = {"绩效指标", "绩效", "指标", "标", "指", "绩", "效", "�
 _STOP = re.compile(r"^(填报人|填表人|填报日期|填表日期|审核人|联系人|联系电话|负责人|单位负责人|财务负责人|备注|说明|注[:：])")
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
+_GOAL_INLINE = re.compile(r"^\s*(年度总体目标|年度绩效目标|年度目标|项目总体目标|总体目标|长期目标|中长期目标)\s*[:：]\s*(.+)$", re.S)
 _MONEY = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?$")
 
 # header keys -> field
@@ -66,6 +67,8 @@ _KEYS = {
     "当年财政拨款": "fiscal_current",
     "其中当年财政拨款": "fiscal_current",
     "财政拨款": "fiscal_current",
+    "财政拨款数": "fiscal_current",
+    "其中财政拨款数": "fiscal_current",
     "其中财政拨款": "fiscal_current",
     "上年结转资金": "carryover",
     "上年结转": "carryover",
@@ -246,6 +249,13 @@ class FormBuilder:
                 self._set_goals(self.goal_cols, texts)
                 self.goals_pending = False
                 return
+        for _, c in nonempty:  # "年度目标：完成……" in one cell
+            m = _GOAL_INLINE.match(c)
+            if m and len(m.group(2)) > 4:
+                if "年度" in m.group(1):
+                    self.annual = self.annual or m.group(2).strip()
+                else:
+                    self.overall = self.overall or m.group(2).strip()
         i = 0
         while i < len(cells):
             k = _key(cells[i]) if cells[i] else None
