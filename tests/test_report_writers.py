@@ -154,7 +154,7 @@ def test_progress_bar_only_when_asked():
 
 
 def test_xlsx_working_sheet(reviews, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     from jixiao.review.report.xlsx_report import COL, FILLS
 
     out = tmp_path / "r.xlsx"
@@ -214,7 +214,7 @@ def test_xlsx_working_sheet(reviews, tmp_path):
 
 
 def test_xlsx_per_form_layout(reviews, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     out = tmp_path / "r.xlsx"
     get_writer("xlsx")(reviews[:3], [], out, layout="per-form")
     wb = openpyxl.load_workbook(out)
@@ -227,7 +227,7 @@ def test_xlsx_per_form_layout(reviews, tmp_path):
 
 
 def test_xlsx_sheet_names_are_valid(reviews, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     from jixiao.model import Form
 
     base = reviews[0].form.to_dict()
@@ -379,7 +379,7 @@ def test_interrupted_write_leaves_target_untouched(reviews, tmp_path, fmt):
 
 
 def test_interrupted_xlsx_leaves_no_file(reviews, tmp_path, monkeypatch):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
 
     def half_save(self, f):
         f.write(b"PK\x03\x04 half a zip")
