@@ -992,7 +992,18 @@ class _Parser:
             buf, self.hdr_buf = self.hdr_buf, []
             for b in buf:
                 self.unit_body(b)
+        if self.pending and len(self.pending) == 1:
+            self.pending = None  # the text stops inside the last row ("开展质"): cut off, not recorded
+            self.form.notes.append("the last row is cut off in the source text and was not recorded")
         self.flush()
+
+    def ends_table(self, cells: list[str]) -> bool:
+        te = _headers()["table_end"]
+        for c in cells:
+            k = _key(c)
+            if k in te["exact"] or any(x in k for x in te["contains"]):
+                return True
+        return False
 
     def unit_body(self, u: Unit) -> None:
         cells = u.cells
@@ -1029,6 +1040,10 @@ class _Parser:
                     break
                 a = b
             a += 1
+        if self.in_table and not u.glued and len(cells) <= 8 and self.ends_table(cells):
+            self.flush()
+            self.in_table = False
+            self.roles = None
         if not self.in_table:
             if self.labels_in(cells):
                 return
