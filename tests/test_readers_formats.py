@@ -183,3 +183,11 @@ def test_inline_goal_and_funds_in_wan(tmp_path):
     assert (form.funds.total, form.funds.fiscal, form.funds.other) == (30000.0, 25000.0, 5000.0)
     assert "funds printed in 万元, stored in 元" in form.notes
     assert [i.name for i in form.indicators] == ["出差人数", "群众满意度"]
+
+
+def test_corpus_transcription_json():
+    p = ROOT / "corpora/sources/shared-corpus/forms/001.json"
+    d = json.loads(p.read_text(encoding="utf-8"))
+    (form,) = read_path(p)
+    assert form.project_name == d["project_name"]
+    assert [i.name for i in form.indicators] == [r["level3"] for r in d["indicators"]]

@@ -38,12 +38,22 @@ def _form(d: Any, shown: str | None, where: str) -> Form:
     for k in ("source", "period", "funds"):
         if k in d and d[k] is not None and not isinstance(d[k], dict | str if k == "source" else dict):
             raise InputError(shown, f"{where}: '{k}' has the wrong type ({type(d[k]).__name__})")
+    if inds and all("level3" in i and "name" not in i for i in inds):
+        # a corpus transcription (corpora/sources/shared-corpus/forms/NNN.json)
+        from jixiao.corpus.transcription import form_from_transcription
+
+        try:
+            return form_from_transcription(d, str(d.get("id") or "transcription"), path=shown)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise InputError(shown, f"{where}: wrong shape ({type(exc).__name__}: {exc})") from None
     try:
         form = Form.from_dict(d)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         raise InputError(shown, f"{where}: wrong shape ({type(exc).__name__}: {exc})") from None
     if not form.indicators:
         raise InputError(shown, f"{where}: no indicator table found (empty 'indicators')")
+    if any(not isinstance(i.name, str) or not i.name.strip() for i in form.indicators):
+        raise InputError(shown, f"{where}: wrong shape (an indicator has no 'name')")
     return form
 
 
