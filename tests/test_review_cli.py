@@ -160,6 +160,10 @@ def test_baseline_round_trip(tmp_path, seed_doc):
     assert res.exit_code == 0
     assert open_findings(again) == []  # nothing new since the baseline
     assert run("review", SEED, "--baseline", tmp_path / "none.json").exit_code == 2
+    not_a_baseline = tmp_path / "other.json"
+    not_a_baseline.write_text('{"forms": []}', encoding="utf-8")
+    res = run("review", SEED, "--baseline", not_a_baseline)
+    assert res.exit_code == 2 and "not a jixiao baseline" in res.stderr
 
 
 def test_rules_listing():

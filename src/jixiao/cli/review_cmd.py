@@ -189,6 +189,8 @@ def review(
         cfg = load_config(config) if config else load_config()
     except InputError as e:
         raise _usage(f"--config: {e}") from None
+    except OSError as e:
+        raise _usage(f"--config {config}: {e.strerror or e}") from None
     sel, ign = _split(select), _split(ignore)
     unknown = _unknown_rules(sel + ign)
     if unknown:
@@ -197,8 +199,15 @@ def review(
         cfg.select = sel
     if ign:
         cfg.ignore = list(cfg.ignore) + ign
-    if baseline is not None and not baseline.is_file():
-        raise _usage(f"--baseline {baseline}: no such file")
+    if baseline is not None:  # checked before the (possibly long) review, not after
+        from jixiao.review.baseline import read_baseline
+
+        try:
+            read_baseline(baseline)
+        except InputError as e:
+            raise _usage(f"--baseline: {e}") from None
+        except OSError as e:
+            raise _usage(f"--baseline {baseline}: {e.strerror or e}") from None
 
     own_files = [p for p in (output, baseline, write_baseline) if p is not None]
     reviews, errors = collect_forms(paths, progress=progress, config=cfg, skip=own_files)
@@ -206,7 +215,11 @@ def review(
     if write_baseline is not None:
         from jixiao.review.baseline import write_baseline as _write_baseline
 
-        n = _write_baseline(reviews, write_baseline)
+        try:
+            n = _write_baseline(reviews, write_baseline)
+        except OSError as e:
+            typer.echo(f"jixiao review: cannot write {write_baseline}: {e.strerror or e}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"jixiao: baseline of {n} findings written to {write_baseline}", err=True)
     if baseline is not None:
         from jixiao.review.baseline import apply_baseline
@@ -226,6 +239,8 @@ def review(
         if output is None and fmt_name == "text":
             writer(reviews, errors, sys.stdout, **opts)
             sys.stdout.flush()
+        elif output is None and not hasattr(sys.stdout, "buffer"):  # a wrapped stdout: use it as it is
+            writer(reviews, errors, sys.stdout, **opts)
         elif output is None:  # json/html/sarif are UTF-8 whatever the console's encoding
             sys.stdout.flush()
             stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
