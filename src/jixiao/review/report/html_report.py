@@ -124,8 +124,10 @@ def _form_section(r: FormReview, k: int) -> list[str]:
     for kind, label, text in (("overall_goal", "总体目标", form.overall_goal), ("annual_goal", "年度目标", form.annual_goal)):
         fs = by_target.get((kind, None), [])
         codes = " ".join(esc(f.rule) for f in fs)
-        out.append(f'<p class="goal{" sev-" + esc(worst(fs)) if worst(fs) else ""}"><b>{label}</b>'
-                   f'{" <span class=muted>" + codes + "</span>" if codes else ""}<br>{esc(text or "(空)")}</p>')
+        sev = worst(fs)
+        cls = f"goal sev-{esc(sev)}" if sev else "goal"
+        tag = f' <span class="muted">{codes}</span>' if codes else ""
+        out.append(f'<p class="{cls}"><b>{label}</b>{tag}<br>{esc(text or "(空)")}</p>')
     out.append(f"<h3>绩效指标 ({len(form.indicators)})</h3>")
     out.append("<table><thead><tr><th>#</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th>"
                "<th>问题</th></tr></thead><tbody>")
