@@ -2,6 +2,7 @@ import re
 
 from jixiao.review.rules import rule
 from jixiao.review.text import norm, quantities
+from jixiao.review.vocab import words
 
 _MONEY = {"万元", "亿元", "元"}
 
@@ -21,14 +22,17 @@ def _object_after(text: str, matched: str) -> str:
     return matched + tail
 
 
-@rule("JX105", "goal-not-covered", severity="warning", dimension="相关性", standing="R", ref="R05")
+@rule("JX105", "goal-not-covered", severity="warning", dimension="相关性", standing="R", ref="R05",
+      needs_complete=True)
 def goal_not_covered(form, ctx):
     """A quantity promised in the goal (32所学校, 500人次, 90%) has no indicator carrying it.
 
     Detects:
         Numbers with a unit in the annual goal (the overall goal when there is no annual goal) —
-        money amounts and years excluded — whose number appears in no indicator value and no
-        indicator name. One finding per goal, listing the uncovered quantities.
+        money amounts, years and background figures (just after 户籍, 常住, 现有, 其中 …;
+        ``goal.background_cues``) excluded — whose number appears in no indicator value and no
+        indicator name. One finding per goal, listing the uncovered quantities. Forms whose source
+        shows only part of the indicator table are skipped.
     Why:
         R05: every goal should have associated, refined and quantified indicators (relevance test,
         recalled from 88号 [R]; 101号 principle 高度关联 [V S3]). The number match is a heuristic
@@ -57,8 +61,12 @@ def goal_not_covered(form, ctx):
         texts.append(norm(ind.name) + " " + norm(ind.value.raw))
     blob = " ".join(texts)
     missing = []
+    background = words("goal", "background_cues")
     for num, unit, matched in quantities(text):
         if unit in _MONEY:
+            continue
+        pos = text.find(matched)
+        if any(c in text[max(0, pos - 8) : pos] for c in background):
             continue
         n = round(num, 4)
         if n in have or (unit.startswith("万") and round(num * 10000, 4) in have):

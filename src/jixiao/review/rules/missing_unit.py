@@ -1,5 +1,7 @@
+import re
+
 from jixiao.review.rules import rule
-from jixiao.review.text import expected_family, name_unit
+from jixiao.review.text import expected_family, name_unit, norm
 
 
 @rule("JX306", "missing-unit", severity="warning", dimension="规范性", standing="V", ref="R13")
@@ -9,7 +11,8 @@ def missing_unit(form, ctx):
     Detects:
         A value with a number but no unit, unless the number is 0, the name carries the unit in
         brackets ("带动贫困户(人)"), or the name's cue words imply a count the bare number can stand
-        for (…次数, …人数, …数).
+        for (…次数, …人数, …数), or the name itself states the number with its unit
+        ("配套变压器3台" = 3).
     Why:
         R13 [V S11]: a quantitative level-3 indicator must state its nature (operator) and its unit;
         without it 95 may mean 95%, 95分 or 95人.
@@ -26,6 +29,9 @@ def missing_unit(form, ctx):
             continue
         if name_unit(ind.name):
             continue  # unit printed with the name: "带动贫困户(人)"
+        num = f"{v.number:g}"
+        if re.search(r"(?<![\d.])" + re.escape(num) + r"[^\d.]", norm(ind.name)):
+            continue  # the name states the quantity with its unit: "…变压器3台" = 3
         exp = expected_family(ind.name)
         if exp and exp[0] == "count":
             continue
