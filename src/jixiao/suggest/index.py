@@ -157,6 +157,18 @@ class Index:
             self._form_rows[kind] = {f: np.asarray(r, dtype=np.int64) for f, r in by.items()}
         return self._form_rows[kind].get(form_id, np.zeros(0, dtype=np.int64))
 
+    def names_by_project(self) -> dict[str, dict[str, set[str]]]:
+        """project name -> form id -> set of its (whitespace-free, NFKC) raw indicator names."""
+        if "_by_project" not in self._form_rows:
+            import unicodedata
+
+            by: dict[str, dict[str, set[str]]] = {}
+            for m in self.meta["indicator"]:
+                name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", m.get("name_raw") or m["name"]))
+                by.setdefault(m.get("project_name") or "", {}).setdefault(m["form"], set()).add(name)
+            self._form_rows["_by_project"] = by  # type: ignore[assignment]
+        return self._form_rows["_by_project"]  # type: ignore[return-value]
+
     def form_ids(self) -> list[str]:
         seen: dict[str, None] = {}
         for kind in ("project", "indicator"):

@@ -25,6 +25,8 @@ from jixiao.values import parse_value
 #: weights of the project-name and goal similarities when both are available
 W_PROJECT, W_GOAL = 0.6, 0.4
 UNCATEGORISED = "未分类"
+#: items kept per level-2 category in a recommended set
+PER_CATEGORY = 6
 
 
 @dataclass
@@ -136,8 +138,12 @@ def _usable_name(name: str) -> bool:
 
 
 def suggest_set(project_name: str | None = None, goal: str | None = None, k_forms: int = 5, index=None,
-                exclude_forms=None) -> IndicatorSet:
-    """A recommended indicator set for a new project, from the ``k_forms`` most similar past forms."""
+                exclude_forms=None, per_category: int | None = PER_CATEGORY) -> IndicatorSet:
+    """A recommended indicator set for a new project, from the ``k_forms`` most similar past forms.
+
+    At most ``per_category`` items per level-2 category are kept (most supported first, then those
+    from the most similar forms); None keeps all.
+    """
     from jixiao.nlp.embed import get_embedder
 
     from jixiao.suggest.index import load_index
@@ -235,7 +241,9 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
     order2 = {n: i for i, n in enumerate(LEVEL2)}
     out: dict[str, dict[str, list[SetItem]]] = {}
     for it in sorted(merged, key=lambda it: (order1.get(it.level1, 99), order2.get(it.level2, 99), -it.support, -it.similarity)):
-        out.setdefault(it.level1, {}).setdefault(it.level2, []).append(it)
+        bucket = out.setdefault(it.level1, {}).setdefault(it.level2, [])
+        if per_category is None or len(bucket) < per_category:
+            bucket.append(it)
     return IndicatorSet(
         input={"project_name": project_name, "goal": goal, "k_forms": k_forms},
         forms=forms, indicators=out, dropped=dropped,

@@ -48,9 +48,11 @@ OP_SYMBOL = {"=": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 #: how many index neighbours are examined per indicator
 N_NEIGHBOURS = 60
 #: classifier confidence above which a category in another level-1 group is treated as wrong
-RECATEGORISE_CONFIDENCE = 0.8
+RECATEGORISE_CONFIDENCE = 0.97
 #: preference for a cited corpus indicator over a template of the same score
 CORPUS_BONUS = 0.03
+#: another project's deadline is a pattern, not a value: ranked a little lower
+DEADLINE_PENALTY = 0.05
 #: level-2 names that are interchangeable for suggestions (legacy 成本指标 vs the 2021 sub-type)
 _COMPATIBLE = {"成本指标": {"成本指标", "经济成本指标"}, "经济成本指标": {"成本指标", "经济成本指标"}}
 _COUNT_UNITS = {"台", "套", "个", "次", "人", "人次", "件", "场", "期", "份", "本", "条", "项", "户", "家",
@@ -153,7 +155,7 @@ def diagnose(ind: Indicator) -> tuple[str | None, str]:
         full = v.number is not None and abs(v.number - 100) < 1e-9 and (v.unit in ("%", None))
         if full and any(name.endswith(e) for e in w["completion_rate"]):
             return "completion_rate", "完成率=100% 只说明按计划完成，不反映实际数量（R18），建议写明绝对数量"
-        if full and any(name.endswith(e) for e in w["timeliness_rate"]):
+        if full and (any(name.endswith(e) for e in w["timeliness_rate"]) or ("及时" in name and name.endswith("率"))):
             return "timeliness_rate", "及时率=100% 没有给出时限标准（多长时间内算及时），建议写明时限或完成日期（R23）"
         if not v.unit:
             return "no_unit", "定量值缺少计量单位（R13）"
@@ -207,6 +209,14 @@ def shared_words(a: str, b: str) -> frozenset[str]:
     """Content words of one name that occur in the other (either direction, as substrings)."""
     na, nb = _norm(a), _norm(b)
     return frozenset({w for w in key_words(a) if w in nb} | {w for w in key_words(b) if w in na})
+
+
+def join_words(a: str, b: str) -> str:
+    """``a + b`` without repeating a word at the seam: 信息发布 + 发布时限 -> 信息发布时限."""
+    for n in range(min(len(a), len(b)), 1, -1):
+        if a.endswith(b[:n]):
+            return a + b[n:]
+    return a + b
 
 
 def _respondent(name: str) -> str:
@@ -310,6 +320,7 @@ def target_categories(inds: list[Indicator]) -> list[tuple[str | None, str | Non
             continue
         if (
             p is not None
+            and diagnose(ind)[0] != "completion_rate"  # R18: the rewrite is a quantity, stays in 数量指标
             and p.confidence >= RECATEGORISE_CONFIDENCE
             and not _same_category(own, p.level2)
         ):
@@ -375,7 +386,7 @@ def _corpus_suggestions(
                     + ("；共同对象：" + "、".join(sorted(shared)[:3]) if shared else ""),
                     source=_source_of(m), similarity=float(sim), basis="corpus",
                     support=[{"form": m["form"], "project_name": m["project_name"], "name": m["name"], "value": m["value"]}],
-                    score=float(score),
+                    score=float(score) - DEADLINE_PENALTY,
                 )
             )
             continue
@@ -443,8 +454,8 @@ def _template_candidates(ind: Indicator, level2: str | None, form: Form | None) 
             continue
         tname = t["name"].replace("{服务对象}", _respondent(ind.name))
         if "{对象}" in tname:
-            o = obj if obj and obj != name else obj
-            tname = tname.replace("{对象}", o or "")
+            head, tail = tname.split("{对象}", 1)
+            tname = head + join_words(obj or "", tail)
         if t["op"] == "date":
             value = _deadline(form)
         else:
@@ -489,12 +500,8 @@ def own_form_ids(form: Form | None, index) -> list[str]:
     if form.id and len(index.rows_of_form("indicator", form.id)):
         ids.append(form.id)
     mine = {_norm(i.name) for i in form.indicators}
-    by_form: dict[str, set[str]] = {}
-    for m in index.meta["indicator"]:
-        if m.get("project_name") == form.project_name and m["form"] not in ids:
-            by_form.setdefault(m["form"], set()).add(_norm(m.get("name_raw") or m["name"]))
-    for fid, names in by_form.items():
-        if mine and len(names & mine) >= 0.5 * min(len(names), len(mine)):
+    for fid, names in index.names_by_project().get(form.project_name, {}).items():
+        if fid not in ids and mine and len(names & mine) >= 0.5 * min(len(names), len(mine)):
             ids.append(fid)
     return ids
 
