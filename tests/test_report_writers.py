@@ -422,3 +422,19 @@ def test_report_file_gets_ordinary_permissions(reviews, tmp_path):
         assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
     finally:
         os.umask(umask)
+
+
+def test_json_streamed_equals_plain_dump(reviews):
+    from jixiao.review.report.json_report import to_dict, write
+
+    buf = io.StringIO()
+    write(reviews, ERRORS, buf)
+    assert buf.getvalue() == json.dumps(to_dict(reviews, ERRORS), ensure_ascii=False, indent=2, default=str) + "\n"
+    compact = io.StringIO()
+    write(reviews, ERRORS, compact, indent=None)
+    lines = compact.getvalue().splitlines()
+    assert len(lines) == len(reviews) + 6  # {, "forms": [, one line per form, ], errors, summary, }
+    assert json.loads(compact.getvalue()) == json.loads(buf.getvalue())
+    empty = io.StringIO()
+    write([], [], empty)
+    assert json.loads(empty.getvalue())["forms"] == []
