@@ -91,8 +91,8 @@ def header_role(cell: str) -> str | None:
     if not k or len(k) > 30:
         return None
     hit = _role_map().get(k)
-    if hit is None and re.search(r"\(.+\)$", k):  # "指标值(或计划水平)"
-        hit = _role_map().get(re.sub(r"\(.+\)$", "", k))
+    if hit is None and re.search(r"\([^()]+\)$", k):  # "指标值(或计划水平)", "三级指标(年度)"
+        hit = _role_map().get(re.sub(r"\([^()]+\)$", "", k))
     return hit
 
 
@@ -713,6 +713,12 @@ class _Parser:
         if roles and roles[0] == "text" and tail and len(name) >= 6 and assigned and assigned[0] != "text":
             name = _cut_description(name)  # the description column is glued to the name
         value = assemble_value(tail, assigned)
+        last = self.form.indicators[-1] if self.form.indicators else None
+        if (
+            last is not None and last.name == name and _key(last.value.raw) == _key(value)
+            and last.level2_raw == cats.l2_raw and cats is not self.cats_b
+        ):
+            return  # the same row printed again by a side-by-side (中期/年度) group read as a stream
         l1, l2 = cats.l1, cats.l2
         notes = []
         if l2 and not l1:
