@@ -115,15 +115,16 @@ def test_fail_on(seed_doc):
         res = run("review", SEED, "-f", "json", "--no-progress", "--fail-on", level)
         assert res.exit_code == (1 if open_findings(seed_doc, level) else 0), level
     assert open_findings(seed_doc, "warning")  # the seed does have warnings, so --fail-on warning fails
-    # a rule that reports only info on the seed: --fail-on warning passes, --fail-on info fails
-    sev: dict[str, set[str]] = {}
+    # a rule whose worst finding on the seed is below "error": failing on the next level up passes,
+    # failing on its own level fails
+    levels = ("error", "warning", "info")
+    worst: dict[str, int] = {}
     for f in open_findings(seed_doc):
-        sev.setdefault(f["rule"], set()).add(f["severity"])
-    info_only = sorted(code for code, s in sev.items() if s == {"info"})
-    assert info_only
-    args = ("review", SEED, "-f", "json", "--no-progress", "--select", info_only[0], "--fail-on")
-    assert run(*args, "warning").exit_code == 0
-    assert run(*args, "info").exit_code == 1
+        worst[f["rule"]] = min(worst.get(f["rule"], 9), levels.index(f["severity"]))
+    code, k = next((c, k) for c, k in sorted(worst.items()) if k > 0)
+    args = ("review", SEED, "-f", "json", "--no-progress", "--select", code, "--fail-on")
+    assert run(*args, levels[k - 1]).exit_code == 0
+    assert run(*args, levels[k]).exit_code == 1
 
 
 def test_select_and_ignore(seed_doc):
