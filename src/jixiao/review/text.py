@@ -130,6 +130,14 @@ def name_unit(name: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+_GARBLED = re.compile(r"\d,\d{4,}|\d,\d{1,2}(?!\d)")
+
+
+def garbled_number(raw: str | None) -> bool:
+    """Comma-separated digit groups that are not thousands groups ("44,56144,561": spreadsheet dates)."""
+    return bool(_GARBLED.search(norm(raw)))
+
+
 def strip_words(text: str, wordlist: tuple[str, ...]) -> str:
     """Remove every occurrence of the words (longest first)."""
     for w in wordlist:

@@ -1,3 +1,5 @@
+import re
+
 from jixiao.review.rules import rule
 from jixiao.review.text import budget_term, clean_name, expected_family, norm, unit_family
 
@@ -12,8 +14,8 @@ def cost_indicator_defect(form, ctx):
 
     Detects:
         Under 成本指标/经济成本指标: a percentage value or a qualitative value when the name does not
-        itself name a money amount (those are ``unit-mismatch``); a total cost in 元/万元 larger than
-        the project's total funds.
+        itself name a money amount (those are ``unit-mismatch``) and is not a cost-structure share
+        (…占…比例); a total cost in 元/万元 larger than the project's total funds.
     Why:
         R24 [V S8, S11, S25]: cost indicators should give a unit or total cost within the
         expenditure standard; "成本控制率 不超预算" is a real weak example.
@@ -31,6 +33,9 @@ def cost_indicator_defect(form, ctx):
         if budget_term(ind.name) or not clean_name(ind.name).strip("0123456789."):
             continue  # budget-execution-as-output / placeholder-value report these
         money_name = (expected_family(ind.name) or ("",))[0] == "money"
+        name = clean_name(ind.name)
+        if "占" in name and re.search(r"(比例|比重|占比)$", name):
+            continue  # a cost-structure share ("日常运作成本占项目总额的比例 ≤10%") is checkable
         if not money_name and (
             (v.kind == "quantitative" and unit_family(v.unit) == "percent") or v.kind == "qualitative"
         ):
