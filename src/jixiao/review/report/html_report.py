@@ -47,7 +47,8 @@ section.form{border:1px solid #bbb;border-radius:.4rem;padding:.8rem 1rem;margin
 
 # optional: the page is complete without it
 JS = """
-document.getElementById('filter').addEventListener('input',function(e){
+var box=document.getElementById('filter');box.hidden=false;
+box.addEventListener('input',function(e){
 var q=e.target.value.trim().toLowerCase();
 document.querySelectorAll('[data-search]').forEach(function(el){
 el.style.display=(!q||el.getAttribute('data-search').toLowerCase().indexOf(q)>=0)?'':'none';});});
@@ -156,7 +157,7 @@ def iter_html(reviews: list[FormReview], errors: list[dict], *, title: str = "�
                + ", ".join(f"{_badge(k)} {bys[k]}" for k in SEVERITIES) + f"){mean}"
                + (f", 无法读取的文件 {len(errs)} 个" if errs else "") + "</p>")
     if reviews:
-        out.append('<input id="filter" type="search" placeholder="按表单ID或项目名称筛选">')
+        out.append('<input id="filter" type="search" placeholder="按表单ID或项目名称筛选" hidden>')
         out.append("<h2>汇总 (按得分从低到高)</h2>")
         out += _summary_table(reviews, order)
     if errs:
