@@ -632,6 +632,7 @@ class _Parser:
         self.expect: str | None = None  # a label seen, its value expected in the next cell
         self.in_table = False
         self.hdr_buf: list[Unit] = []
+        self.group_buf: list[str] = []
         self.rows_at_header = -1
         self.last_open: tuple[int, str, list[str]] | None = None  # a row whose value cells wrapped to the next line
 
@@ -692,6 +693,7 @@ class _Parser:
         return out
 
     def set_header(self, tail: list[str], cells: list[str]) -> None:
+        self.flush_group()
         self.flush()
         if self.roles and self.rows_at_header == len(self.form.indicators) and "name" not in [header_role(c) for c in cells]:
             # second line of a two-line header ("年度 | 实际" / "指标值 | 完成值"): keep the first
@@ -898,6 +900,12 @@ class _Parser:
                 right.pop(0)
             if right:
                 rb = [r for r in roles_b if r not in ("level1", "level2")]
+                extra = right[1 + len(rb):]
+                if any(c.strip() for c in extra) and any(c.strip() for c in extra[1:]):
+                    # rows printed one cell per line without a row marker between them
+                    self.emit(right[0], right[1: 1 + len(rb)], cats=self.cats_b, roles=rb)
+                    self.row(extra, False)
+                    return
                 self.emit(right[0], right[1:], cats=self.cats_b, roles=rb)
                 return
         self.emit(name_a, left, roles=roles_a)
@@ -993,7 +1001,16 @@ class _Parser:
                     self.unit_body(b)
         self.unit_body(u)
 
+    def flush_group(self) -> None:
+        if self.group_buf:
+            buf, self.group_buf = self.group_buf, []
+            while buf and not buf[-1].strip():
+                buf.pop()
+            if any(c.strip() for c in buf):
+                self.row(buf, False)
+
     def finish(self) -> None:
+        self.flush_group()
         if self.hdr_buf:
             buf, self.hdr_buf = self.hdr_buf, []
             for b in buf:
@@ -1065,10 +1082,18 @@ class _Parser:
             if len(cells) == 1 and self.label(cells[0]) == "project":
                 self.labels_in(cells)
                 return
+        roles = self.roles or ["value"]
+        if "name" in roles and (u.exact or u.end) and len(cells) == 1:
+            # side-by-side groups printed one cell per line: a row runs up to the "||||" marker
+            if u.end:
+                self.flush_group()
+            else:
+                self.group_buf.append(cells[0])
+            return
+        self.flush_group()
         if u.end:
             self.flush()
             return
-        roles = self.roles or ["value"]
         long_line = (u.spaced and len(cells) > len(roles) + 6) or u.glued
         if len(cells) == 1 or long_line:
             if u.glued and self.pending and len(self.pending) > 1 and cells and vtype(cells[0]) in ("short", "long"):
