@@ -36,11 +36,11 @@ def _reviews() -> list[FormReview]:
     reviews = [review_form(f) for f in _forms()]
     r = reviews[0]
     extra = [
-        Finding("JX301", "vague-value", "error", Target("indicator", 1), "指标值无法衡量", "改为可量化的目标值",
+        Finding("JX301", "placeholder-value", "error", Target("indicator", 1), "指标值无法衡量", "改为可量化的目标值",
                 dimension="可衡量性", standing="V"),
         Finding("JX102", "goal-copy", "warning", Target("annual_goal"), "年度目标与总体目标相同", "按年度分解",
                 dimension="完整性", standing="V"),
-        Finding("JX201", "few-indicators", "info", Target("form"), "指标数量偏少", None, dimension="完整性"),
+        Finding("JX204", "indicator-count", "info", Target("form"), "指标数量偏少", None, dimension="完整性"),
         Finding("JX303", "vague-value", "warning", Target("indicator", 2), "已接受的问题", None,
                 dimension="可衡量性", accepted=True),
     ]
@@ -115,7 +115,7 @@ def test_text_report(reviews, tmp_path):
     assert first.form.project_name in text
     ind = first.form.indicators[1].name
     # target names the indicator (1-based row), message and suggestion on the following lines
-    assert re.search(rf"JX301 vague-value  指标 #2 {re.escape(ind)}\n +指标值无法衡量\n +→ 改为可量化的目标值\n", text)
+    assert re.search(rf"JX301 placeholder-value  指标 #2 {re.escape(ind)}\n +指标值无法衡量\n +→ 改为可量化的目标值\n", text)
     assert re.search(r"JX102 goal-copy  年度目标\n +年度目标与总体目标相同\n", text)
     assert re.search(r"JX303 vague-value  指标 #3 .*\(已接受\)\n +已接受的问题\n", text)
     for sev in ("错误 error", "警告 warning", "提示 info"):
@@ -265,7 +265,7 @@ def test_html_report_escapes_and_is_self_contained(reviews, tmp_path):
     hostile_form = Form.from_dict(d)
     hostile = FormReview(
         form=hostile_form,
-        findings=[Finding("JX301", "vague-value", "error", Target("indicator", 0), "<b>msg</b> & 说明",
+        findings=[Finding("JX301", "placeholder-value", "error", Target("indicator", 0), "<b>msg</b> & 说明",
                           '<a href="http://x">建议</a>')],
         score=base.score,
     )
@@ -322,6 +322,8 @@ def test_sarif_structure(reviews, tmp_path):
     for r in rules:
         assert r["shortDescription"]["text"]
         assert r["helpUri"] == f"docs/rules/{r['id']}-{r['name']}.md"
+        if r["id"] in {x.code for x in all_rules()}:
+            assert (ROOT / r["helpUri"]).is_file(), r["helpUri"]  # the rule's page exists
         assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
     results = run["results"]
     assert len(results) == sum(len(r.findings) for r in reviews)
@@ -367,7 +369,7 @@ class _Boom:
 @pytest.mark.parametrize("fmt", ["json", "text", "html", "sarif"])
 def test_interrupted_write_leaves_target_untouched(reviews, tmp_path, fmt):
     bad = FormReview(form=reviews[5].form,
-                     findings=[Finding("JX301", "vague-value", "error", Target("indicator", 0), _Boom(),
+                     findings=[Finding("JX301", "placeholder-value", "error", Target("indicator", 0), _Boom(),
                                        data={"x": _Boom()})],
                      score=reviews[5].score)
     out = tmp_path / f"report.{fmt}"
