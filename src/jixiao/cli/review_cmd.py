@@ -299,14 +299,30 @@ def rules(
 
         typer.echo(json.dumps({"rules": rows}, ensure_ascii=False, indent=2))
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"jixiao review rules ({len(rows)})", title_justify="left")
-    for col in ("code", "name", "severity", "dimension", "standing", "summary"):
-        table.add_column(col, overflow="fold", no_wrap=col != "summary", ratio=1 if col == "summary" else None)
+    console = Console(highlight=False)
+    if console.width >= 110:
+        table = Table(title=f"jixiao review rules ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD)
+        for col in ("code", "name", "severity", "dimension", "standing"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("summary", ratio=1, min_width=30)
+        for r in rows:
+            table.add_row(*(Text(str(r[k] or "")) for k in ("code", "name", "severity", "dimension", "standing",
+                                                            "summary")))
+        console.print(table)
+        return
+    # narrow terminal: one block per rule, the summary wrapped under it
+    from jixiao.review.report.text_report import wrap_cells
+
+    lines = [Text(f"jixiao review rules ({len(rows)})", style="bold")]
     for r in rows:
-        table.add_row(*(Text(str(r[k] or "")) for k in ("code", "name", "severity", "dimension", "standing",
-                                                        "summary")))
-    Console(highlight=False).print(table)
+        head = Text()
+        head.append(r["code"], style="bold")
+        head.append(f"  {r['name']}  {r['severity']}  {r['dimension']}  {r['standing']}")
+        lines.append(head)
+        lines += [Text("      " + ln) for ln in wrap_cells(r["summary"], console.width - 7)]
+    console.print(Text("\n").join(lines), no_wrap=True, overflow="ellipsis")
