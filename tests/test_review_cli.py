@@ -272,3 +272,8 @@ def test_rerun_into_the_input_folder_skips_own_report(tmp_path):
 def test_dash_means_stdout():
     res = run("review", SEED, "-f", "json", "-o", "-", "--no-progress")
     assert res.exit_code == 0 and len(json.loads(res.stdout)["forms"]) == 12
+
+
+def test_a_file_named_twice_is_reviewed_once():
+    _, doc = review_json(SEED, EXAMPLES, SEED)
+    assert len(doc["forms"]) == 12

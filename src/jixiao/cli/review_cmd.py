@@ -114,7 +114,13 @@ def collect_forms(paths: list[Path], *, progress: bool | None = None, config: An
     from jixiao.review import review_form
     from jixiao.review.report.progress import track
 
-    items = expand_paths(paths)
+    items: list[Path | tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for i in expand_paths(paths):  # a file named twice (or inside a named folder too) is read once
+        key = i[0] if isinstance(i, tuple) else i
+        if key.resolve() not in seen:
+            seen.add(key.resolve())
+            items.append(i)
     if skip:
         own = {p.resolve() for p in skip}
         explicit = {p.resolve() for p in paths}
