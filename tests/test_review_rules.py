@@ -247,3 +247,15 @@ def test_seed_completion_rate_and_unit(seed_forms):
     assert {"空调维修完成率", "立体车库维修完成率", "电梯更新完成率", "办公楼维修完成率"} <= names
     units = [(f.indicators[x.target.index].name, x.message) for f in seed_forms for x in fired(f, "unit-mismatch")]
     assert any(n == "社区矫正对象人均执行成本" for n, _ in units)
+
+
+@pytest.mark.parametrize("a,b,dup", [
+    (("参与司法鉴定培训人数", "=300(人次)"), ("参与司法鉴定培训人数", "=300(人次)"), True),
+    (("指标1.参与司法鉴定培训人数", "=300(人次)"), ("参与司法鉴定培训人数。", "=300(人次)"), True),
+    (("孕产妇7天访视数", "214(人)"), ("孕产妇42天访视数", "214(人)"), False),  # corpus-041: different visits
+    (("指标5:药品不良反应每百万人口报告数", "≥150"), ("指标6.化妆品不良反应每百万人口报告数", "≥10"), False),  # corpus-005
+    (("工作人员满意度", "≥85(%)"), ("群众满意度", "≥85(%)"), False),  # seed: different respondents
+])
+def test_duplicate_indicator_pairs(a, b, dup):
+    f = _form([("产出指标", "数量指标", a[0], a[1]), ("产出指标", "数量指标", b[0], b[1])])
+    assert bool(fired(f, "duplicate-indicator")) is dup

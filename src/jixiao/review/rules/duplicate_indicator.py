@@ -1,7 +1,14 @@
 import re
 
 from jixiao.review.rules import RuleSkipped, rule
-from jixiao.review.text import jaccard, norm, norm_loose
+from jixiao.review.text import clean_name, jaccard, norm, norm_loose, unit_family
+
+
+def _same_target(x, y) -> bool:
+    """Both quantitative with the same number and the same unit family."""
+    vx, vy = x.value, y.value
+    return (vx.kind == vy.kind == "quantitative" and vx.number == vy.number
+            and unit_family(vx.unit) == unit_family(vy.unit))
 
 
 @rule("JX401", "duplicate-indicator", severity="warning", dimension="规范性", standing="I", ref="R25")
@@ -9,11 +16,14 @@ def duplicate_indicator(form, ctx):
     """The same or a near-identical indicator appears twice in one form.
 
     Detects:
-        Two indicators with the same name (punctuation ignored); or names with a character-bigram
-        Jaccard similarity ≥ ``lexical`` (default 0.8); or, when the embedding model is available,
-        a cosine similarity ≥ the model's calibrated ``duplicate`` threshold together with a
-        lexical similarity ≥ 0.5 or the same target value. Each later row is reported once,
-        pointing at the first.
+        Two indicators with the same name (punctuation and "指标N." numbering ignored); or names
+        with a character-bigram Jaccard similarity ≥ 0.9, or ≥ ``lexical`` (default 0.8) with the
+        same quantitative target (same number, same kind of unit); or, when the
+        embedding model is available, a cosine similarity ≥ the model's calibrated ``duplicate``
+        threshold together with a lexical similarity ≥ 0.5 *and* the same quantitative target
+        (same number, same kind of unit). Each later row is reported once, pointing at the first.
+        Shared wording alone is not enough: 孕产妇7天访视数 and 孕产妇42天访视数, or 药品/化妆品不良反应
+        报告数, are different indicators.
     Why:
         R25 [V S3]: 101号's 重点突出 asks for a small set of core, non-redundant indicators. No
         document forbids duplicates in so many words, so the rule itself is [I].
@@ -36,7 +46,7 @@ def duplicate_indicator(form, ctx):
     sims = None
     try:
         emb = ctx.embedder()
-        vecs = emb.encode([ind.name for _, ind in inds])
+        vecs = emb.encode([clean_name(ind.name) for _, ind in inds])
         sims = vecs @ vecs.T
         emb_t = float(emb.thresholds["duplicate"])
     except RuleSkipped:
@@ -48,16 +58,14 @@ def duplicate_indicator(form, ctx):
             ib, y = inds[b]
             if ib in reported:
                 continue
-            same = norm_loose(x.name) == norm_loose(y.name)
-            lex = jaccard(x.name, y.name)
+            same = norm_loose(clean_name(x.name)) == norm_loose(clean_name(y.name))
+            lex = jaccard(clean_name(x.name), clean_name(y.name))
             how = None
             if same:
                 how = "名称相同"
-            elif lex >= lex_t:
+            elif lex >= 0.9 or (lex >= lex_t and _same_target(x, y)):
                 how = f"名称相似度 {lex:.2f}"
-            elif sims is not None and emb_t is not None and sims[a, b] >= emb_t and (
-                lex >= 0.5 or norm(x.value.raw) == norm(y.value.raw)
-            ):
+            elif sims is not None and emb_t is not None and sims[a, b] >= emb_t and lex >= 0.5 and _same_target(x, y):
                 how = f"语义相似度 {float(sims[a, b]):.2f}"
             if how:
                 reported.add(ib)
