@@ -259,3 +259,29 @@ def test_seed_completion_rate_and_unit(seed_forms):
 def test_duplicate_indicator_pairs(a, b, dup):
     f = _form([("产出指标", "数量指标", a[0], a[1]), ("产出指标", "数量指标", b[0], b[1])])
     assert bool(fired(f, "duplicate-indicator")) is dup
+
+
+# ---------------------------------------------------------------- robustness
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("提升及时完成率人次元万%≥≤=<>()（）0123456789.,，XX*/ 满意度成本指标时效数量")), max_size=20)
+_LEVELS = st.sampled_from([None, "产出指标", "效益指标", "满意度指标", "成本指标"])
+_L2 = st.sampled_from([None, "数量指标", "质量指标", "时效指标", "成本指标", "社会效益指标", "服务对象满意度指标",
+                       "经济成本指标", "社会成本指标"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(_LEVELS, _L2, _TEXT, _TEXT), max_size=8), goal=_TEXT, goal2=_TEXT,
+       total=st.one_of(st.none(), st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)),
+       fiscal=st.one_of(st.none(), st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)))
+def test_no_rule_crashes_on_arbitrary_forms(rows, goal, goal2, total, fiscal):
+    from jixiao.model import Funds
+
+    f = _form(rows, overall_goal=goal, annual_goal=goal2, funds=Funds(total=total, fiscal=fiscal, other=0.0),
+              period=Period("2023-01-01", "2024-12-31"))
+    r = review_form(f, STRICT)
+    assert 0 <= r.score.total <= 100
+    for x in r.findings:
+        assert x.message and (x.target.index is None or 0 <= x.target.index < len(f.indicators))
