@@ -17,7 +17,8 @@ Files in the index folder:
 - ``vectors.npy``: float16 matrix, all kinds stacked (rows of a kind are contiguous);
 - ``meta.jsonl``: one JSON object per row (``kind``, ``text``, ``form``, ``project_name``,
   ``source_url``, ``source_path``, ``region``, ``year``, ``level1``, ``level2``, ``name``, ``value``
-  and the parsed value ``op``/``number``/``unit``/``value_kind``);
+  and the parsed value ``op``/``number``/``unit``/``value_kind``; an ``indicator_value`` row holds
+  only ``text``, ``form`` and ``ref``, the number of its ``indicator`` row);
 - ``index.json``: embedder name, embedder sha (when it has one), a fingerprint of the embedder's
   vectors for fixed probe strings, the corpus sha, row ranges per kind. :func:`load_index` compares
   these with the current embedder and corpus and rebuilds a stale index.
@@ -100,7 +101,11 @@ def _rows(forms: list[Form]) -> dict[str, list[dict[str, Any]]]:
                 value_kind=v.kind,
             )
             rows["indicator"].append(dict(base, kind="indicator", text=name))
-            rows["indicator_value"].append(dict(base, kind="indicator_value", text=f"{name} {_value_str(v)}".strip()))
+            # the name+value row points at its indicator row (``ref``) instead of repeating the metadata
+            rows["indicator_value"].append(
+                {"kind": "indicator_value", "text": f"{name} {_value_str(v)}".strip(), "form": form.id,
+                 "ref": len(rows["indicator"]) - 1}
+            )
         if form.project_name:
             rows["project"].append(dict(fm, kind="project", text=form.project_name))
         goal = (form.annual_goal or form.overall_goal or "").strip()
@@ -128,10 +133,14 @@ def corpus_sha(forms: list[Form]) -> str:
 
 
 def _embedder_sha(emb) -> str | None:
+    """The embedder's own sha if it has one, else the sha256 of its model folder's SHA256SUMS."""
     for attr in ("sha", "sha256", "model_sha"):
         val = getattr(emb, attr, None)
         if isinstance(val, str) and val:
             return val
+    folder = getattr(emb, "folder", None)
+    if folder is not None and (Path(folder) / "SHA256SUMS").is_file():
+        return hashlib.sha256((Path(folder) / "SHA256SUMS").read_bytes()).hexdigest()[:16]
     return None
 
 

@@ -48,9 +48,13 @@ OP_SYMBOL = {"=": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 #: how many index neighbours are examined per indicator
 N_NEIGHBOURS = 60
 #: classifier confidence above which a category in another level-1 group is treated as wrong
-RECATEGORISE_CONFIDENCE = 0.97
+RECATEGORISE_CONFIDENCE = 0.8
 #: preference for a cited corpus indicator over a template of the same score
 CORPUS_BONUS = 0.03
+#: bonus per content word shared with the original (corpus) or trigger word found in it (template), max 2
+WORD_BONUS = 0.1
+#: a template offered for any indicator of its category (no trigger word) is a fallback
+GENERIC_PENALTY = 0.15
 #: another project's deadline is a pattern, not a value: ranked a little lower
 DEADLINE_PENALTY = 0.05
 #: level-2 names that are interchangeable for suggestions (legacy 成本指标 vs the 2021 sub-type)
@@ -93,6 +97,8 @@ class Suggestion:
     weakness: str | None = None  # defect code of the original indicator
     support: list[dict[str, Any]] = field(default_factory=list)
     score: float = 0.0
+    how: str = ""  # how the suggestion and its value were obtained (the reason without the "why weak" part)
+    template_ref: str | None = None  # full reference of a template
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -116,8 +122,10 @@ class Suggestion:
         return f"{s.get('form')}《{s.get('project_name')}》{(' ' + where) if where else ''}"
 
     def as_text(self) -> str:
+        """One line for a review finding: the rewrite, how it was obtained and its source."""
         cat = f"［{self.level2}］" if self.level2 else ""
-        return f"{self.name} {self.value}{cat} — {self.reason}；出处：{self.cite()}"
+        how = self.how or self.reason
+        return f"可改为「{self.name} {self.value}」{cat}：{how}；出处：{self.cite()}"
 
 
 # -- diagnosis -----------------------------------------------------------------------------------
@@ -185,6 +193,10 @@ def object_of(name: str) -> str:
         else:
             break
         s = s.rstrip("的之及与和、")
+    # any remaining rate ending (突发事件及时处理率 -> 突发事件)
+    m = re.match(r"^(.{2,}?)(及时)?[\u4e00-\u9fff]{0,2}率$", s)
+    if m:
+        s = m.group(1)
     return s
 
 
@@ -205,10 +217,37 @@ def key_words(name: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=8192)
+def _boundaries(name: str) -> frozenset[int]:
+    from jixiao.nlp.segment import cut
+
+    pos, out = 0, {0}
+    s = _norm(name)
+    for w in cut(s):
+        i = s.find(w, pos)
+        if i < 0:
+            continue
+        out.update((i, i + len(w)))
+        pos = i + len(w)
+    return frozenset(out)
+
+
+def _occurs(word: str, name: str) -> bool:
+    """``word`` occurs in ``name`` starting or ending at a word boundary (安全 in 安全事故发生次数,
+    not 务工 in 考务工作)."""
+    s = _norm(name)
+    b = _boundaries(name)
+    start = s.find(word)
+    while start >= 0:
+        if start in b or start + len(word) in b:
+            return True
+        start = s.find(word, start + 1)
+    return False
+
+
 def shared_words(a: str, b: str) -> frozenset[str]:
-    """Content words of one name that occur in the other (either direction, as substrings)."""
-    na, nb = _norm(a), _norm(b)
-    return frozenset({w for w in key_words(a) if w in nb} | {w for w in key_words(b) if w in na})
+    """Content words of one name that occur in the other (either direction, at a word boundary)."""
+    return frozenset({w for w in key_words(a) if _occurs(w, b)} | {w for w in key_words(b) if _occurs(w, a)})
 
 
 def join_words(a: str, b: str) -> str:
@@ -354,9 +393,12 @@ def _corpus_suggestions(
         if _norm(m["name"]) == own_name and _norm(m.get("value")) == _norm(ind.value.raw):
             continue
         shared = shared_words(ind.name, m["name"])
-        if not shared and own_obj not in m["name"] and sim < emb_thr["related"]:
+        contains_obj = bool(own_obj) and len(own_obj) >= 2 and own_obj in m["name"]
+        # about the same object: a shared content word, or (for a name with no content word at all)
+        # a near-identical name
+        if not shared and not contains_obj and (key_words(ind.name) or sim < emb_thr["duplicate"]):
             continue
-        score = sim + 0.06 * min(len(shared), 2) + (0.04 if own_obj and own_obj in m["name"] else 0.0)
+        score = sim + WORD_BONUS * min(len(shared), 2) + (0.04 if contains_obj else 0.0)
         cands.append((score, sim, row, m, shared))
     if not cands:
         return []
@@ -426,7 +468,16 @@ def _corpus_suggestions(
                 score=float(score),
             )
         )
+        out[-1]._members = [x[3] for x in g]  # type: ignore[attr-defined]
     return out
+
+
+def _promote(s: Suggestion, member: dict[str, Any]) -> None:
+    """Show ``member`` (one of the merged corpus indicators of ``s``) as the cited lead."""
+    s.name = member["name"]
+    s.source = _source_of(member)
+    if len(s.support) <= 1:
+        s.value = format_value(member.get("op") or "=", member["number"], member.get("unit"))
 
 
 # -- templates -----------------------------------------------------------------------------------
@@ -464,6 +515,12 @@ def _template_candidates(ind: Indicator, level2: str | None, form: Form | None) 
     return out
 
 
+def _short_ref(ref: str) -> str:
+    """"review-rules.md R18 (…); (d) 购置类…" -> "review-rules.md R18、(d)"."""
+    codes = list(dict.fromkeys(re.findall(r"\bR\d{2}\b|\(d\)|\ba\.\d\b", ref)))
+    return "review-rules.md " + "、".join(codes) if codes else "suggestion_templates.toml"
+
+
 def _template_suggestions(ind, level2, form, emb, qvec) -> list[Suggestion]:
     cands = _template_candidates(ind, level2, form)
     if not cands:
@@ -480,13 +537,15 @@ def _template_suggestions(ind, level2, form, emb, qvec) -> list[Suggestion]:
                 value=value,
                 level2=t["level2"] if level2 not in _COMPATIBLE else level2,
                 level1=parent_of(t["level2"]),
-                reason=f"模板（{t.get('ref', 'suggestion_templates.toml')}）{number_note}",
+                reason=f"模板（参考 {_short_ref(t.get('ref', ''))}）{number_note}",
+                template_ref=t.get("ref", ""),
                 source=None,
                 similarity=float(sim),
                 basis="template",
-                score=float(sim) + 0.05 * min(hits, 2) - (0.0 if hits else 0.08),
+                score=float(sim) + WORD_BONUS * min(hits, 2) - (0.0 if hits else GENERIC_PENALTY),
             )
         )
+        out[-1]._generic = not hits  # type: ignore[attr-defined]
     out.sort(key=lambda s: -s.score)
     return out
 
@@ -511,9 +570,39 @@ def _merge(corpus: list[Suggestion], templates: list[Suggestion], k: int, reason
     picked: list[Suggestion] = []
     seen: set[str] = set()
     # a template that is also a real corpus indicator is shown with the corpus citation
-    corpus_keys = {_norm(s.name) + "|" + _norm(s.value) for s in corpus}
-    templates = [t for t in templates if _norm(t.name) + "|" + _norm(t.value) not in corpus_keys]
-    pool = sorted(corpus + templates, key=lambda s: (-(s.score + (CORPUS_BONUS if s.basis == "corpus" else 0.0))))
+    kept = []
+    for t in templates:
+        tkey = (_norm(t.name), _norm(t.value))
+        owner = None
+        for c in corpus:
+            for mem in getattr(c, "_members", []):
+                if _norm(mem["name"]) == tkey[0] and _norm(format_value(mem.get("op") or "=", mem["number"], mem.get("unit"))) == tkey[1]:
+                    owner = (c, mem)
+                    break
+            if owner:
+                break
+        if owner is None:
+            kept.append(t)
+        else:
+            c, mem = owner
+            if _norm(c.name) != tkey[0]:
+                _promote(c, mem)
+            c.score = max(c.score, t.score)
+    templates = kept
+    # corpus neighbours and triggered templates alternate (the better of the two heads first);
+    # generic templates only fill what is left
+    c_list = sorted(corpus, key=lambda x: -x.score)
+    t_list = sorted((t for t in templates if not t._generic), key=lambda x: -x.score)  # type: ignore[attr-defined]
+    g_list = sorted((t for t in templates if t._generic), key=lambda x: -x.score)  # type: ignore[attr-defined]
+    streams = [c_list, t_list]
+    if t_list and (not c_list or t_list[0].score > c_list[0].score + CORPUS_BONUS):
+        streams.reverse()
+    pool: list[Suggestion] = []
+    for i in range(max(len(c_list), len(t_list))):
+        for st in streams:
+            if i < len(st):
+                pool.append(st[i])
+    pool.extend(g_list)
     for s in pool:
         key = _norm(s.name) + "|" + _norm(s.value)
         if key in seen:
@@ -530,8 +619,8 @@ def _merge(corpus: list[Suggestion], templates: list[Suggestion], k: int, reason
     prefix = reason if code else None
     for s in picked:
         s.weakness = code
-        bits = [b for b in (prefix, cat_note, s.reason) if b]
-        s.reason = "；".join(bits)
+        s.how = "；".join(b for b in (cat_note, s.reason) if b)
+        s.reason = "；".join(b for b in (prefix, s.how) if b)
     return picked
 
 

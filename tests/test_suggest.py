@@ -1,0 +1,183 @@
+"""Rewrite suggestions on real seed and corpus indicators: measurable, cited, same category."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jixiao.corpus import load_corpus
+from jixiao.model import Indicator, Value
+from jixiao.suggest import Suggestion, diagnose, suggest_rewrites, suggest_rewrites_batch
+from jixiao.suggest.index import clean_name
+from jixiao.suggest.rewrite import format_value, object_of, shared_words
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpora" / "sources" / "seed" / "shanghai-justice-2023.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_forms():
+    from jixiao.readers import read_path
+
+    return read_path(SEED)
+
+
+def _find(forms, name):
+    for f in forms:
+        for i in f.indicators:
+            if i.name == name:
+                return f, i
+    raise AssertionError(f"{name} not in the seed")
+
+
+def _good(ind: Indicator, sugg: list[Suggestion], level2: str) -> list[Suggestion]:
+    """Suggestions that are measurable, in ``level2`` and about the same object as ``ind``."""
+    return [s for s in sugg if s.measurable and s.level2 == level2 and shared_words(ind.name, s.name)]
+
+
+@pytest.mark.parametrize(
+    "name, level2",
+    [
+        ("办公用房安全性", "社会效益指标"),
+        ("空调维修完成率", "数量指标"),
+        ("培训及时性", "时效指标"),
+        ("电梯运行稳定性", "社会效益指标"),
+        ("房屋安全隐患", "社会效益指标"),
+        ("办公用房修缮及装修管理制度", "可持续影响指标"),
+        ("考场管理制度", "可持续影响指标"),
+    ],
+)
+def test_seed_weak_indicator_gets_measurable_same_category_suggestion(seed_forms, name, level2):
+    form, ind = _find(seed_forms, name)
+    assert ind.level2 == level2
+    assert diagnose(ind)[0] is not None
+    sugg = suggest_rewrites(ind, form)
+    assert 1 <= len(sugg) <= 3
+    good = _good(ind, sugg, level2)
+    assert good, [s.as_text() for s in sugg]
+    for s in sugg:
+        assert s.reason and (s.source is not None or "模板" in s.reason)
+
+
+def test_office_safety_suggests_accident_count_or_hazard_rectification(seed_forms):
+    form, ind = _find(seed_forms, "办公用房安全性")
+    names = [s.name for s in suggest_rewrites(ind, form)]
+    assert any("安全事故" in n or "隐患" in n for n in names), names
+
+
+def test_reason_says_why_the_original_is_weak(seed_forms):
+    form, ind = _find(seed_forms, "办公用房安全性")
+    assert "提升" in suggest_rewrites(ind, form)[0].reason
+    form, ind = _find(seed_forms, "空调维修完成率")
+    assert "完成率" in suggest_rewrites(ind, form)[0].reason
+    form, ind = _find(seed_forms, "培训及时性")
+    assert "及时" in suggest_rewrites(ind, form)[0].reason
+
+
+def test_diagnose_codes():
+    v = Value.parse
+    assert diagnose(Indicator("办公用房安全性", v("提升"), level2="社会效益指标"))[0] == "vague"
+    assert diagnose(Indicator("空调维修完成率", v("=100(%)"), level2="数量指标"))[0] == "completion_rate"
+    assert diagnose(Indicator("培训及时性", v("及时"), level2="时效指标"))[0] == "no_deadline"
+    assert diagnose(Indicator("系统维修及时率", v("=100.00(%)"), level2="时效指标"))[0] == "timeliness_rate"
+    assert diagnose(Indicator("预算执行率", v("100%"), level2="数量指标"))[0] == "execution"
+    assert diagnose(Indicator("考生满意度", v("≥85(%)"), level2="服务对象满意度指标"))[0] is None
+    assert diagnose(Indicator("安全事故发生次数", v("=0(次)"), level2="社会效益指标"))[0] is None
+
+
+def test_object_and_value_helpers():
+    assert object_of("办公用房安全性") == "办公用房"
+    assert object_of("空调维修完成率") == "空调维修"
+    assert object_of("电梯运行稳定性") == "电梯"
+    assert clean_name("指标1:药品抽验品种") == "药品抽验品种"
+    assert clean_name("★补助鱼塘面积") == "补助鱼塘面积"
+    assert format_value(">=", 90.0, "%") == "≥90(%)"
+    assert format_value(None, 12.5, "次") == "=12.5(次)"
+    assert format_value("<=", None, "台") == "≤N(台)"
+
+
+def test_citations_resolve_to_real_corpus_forms(seed_forms):
+    """Every cited source is a corpus form with that project name holding that indicator."""
+    corpus = {f.id: f for f in load_corpus()}
+    cited = 0
+    for form in seed_forms:
+        for ind, sugg in zip(form.indicators, suggest_rewrites_batch(form.indicators, form)):
+            for s in sugg:
+                if s.source is None:
+                    assert s.basis == "template" and "模板" in s.reason
+                    continue
+                cited += 1
+                f = corpus[s.source["form"]]
+                assert f.project_name == s.source["project_name"]
+                assert s.source["source_url"] == f.source.url
+                assert s.source["source_url"] or s.source["file"]
+                assert any(clean_name(i.name) == s.name for i in f.indicators), s.as_text()
+                # never the indicator's own form (the seed is in the corpus under another id)
+                assert f.project_name != form.project_name or {i.name for i in f.indicators} != {
+                    i.name for i in form.indicators
+                }
+    assert cited > 20
+
+
+def test_number_comes_from_the_cited_neighbours(seed_forms):
+    corpus = {f.id: f for f in load_corpus()}
+    for form in seed_forms[:4]:
+        for sugg in suggest_rewrites_batch(form.indicators, form):
+            for s in sugg:
+                if s.source is None or not s.support:
+                    continue
+                v = Value.parse(s.value)
+                if v.kind != "quantitative":
+                    continue
+                nums = []
+                for sup in s.support:
+                    f = corpus[sup["form"]]
+                    assert any(clean_name(i.name) == sup["name"] for i in f.indicators)
+                    nums.append(Value.parse(sup["value"]).number)
+                assert min(nums) <= v.number <= max(nums)
+                if len(s.support) > 1:
+                    assert "中位数" in s.reason
+
+
+def test_as_text_is_one_line_and_to_dict_is_json(seed_forms):
+    form, ind = _find(seed_forms, "车库使用安全性")
+    for s in suggest_rewrites(ind, form, k=5):
+        assert "\n" not in s.as_text()
+        d = json.loads(json.dumps(s.to_dict(), ensure_ascii=False))
+        assert set(d) >= {"name", "value", "level2", "reason", "source", "similarity"}
+        if d["source"] is not None:
+            assert set(d["source"]) >= {"form", "project_name", "source_url"}
+
+
+def test_batch_equals_single(seed_forms):
+    form = seed_forms[0]
+    batch = suggest_rewrites_batch(form.indicators[:5], form)
+    for ind, b in zip(form.indicators[:5], batch):
+        single = suggest_rewrites(ind, form)
+        assert [(s.name, s.value) for s in single] == [(s.name, s.value) for s in b]
+
+
+def test_indicator_without_category_uses_the_classifier():
+    ind = Indicator("培训及时性", Value.parse("及时"))
+    sugg = suggest_rewrites(ind)
+    assert sugg and all(s.level2 == "时效指标" for s in sugg if s.measurable)
+
+
+def test_empty_batch():
+    assert suggest_rewrites_batch([]) == []
+
+
+def test_vector_search_excludes_own_form():
+    from jixiao.nlp.embed import get_embedder
+    from jixiao.suggest.index import load_index
+
+    index = load_index()
+    m = index.meta["indicator"][0]
+    q = get_embedder().encode([m["name"]])
+    top = index.search(q, k=5)[0]
+    assert top[0][0] == 0 or np.isclose(top[0][1], 1.0, atol=1e-2)
+    excl = index.search(q, k=5, exclude_forms=m["form"])[0]
+    assert all(index.meta["indicator"][r]["form"] != m["form"] for r, _ in excl)
