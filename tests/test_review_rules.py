@@ -187,6 +187,17 @@ def test_budget_execution_as_output():
 
 # ---------------------------------------------------------------- corpus
 
+def test_every_corpus_finding_gives_advice():
+    from jixiao.corpus import load_corpus
+
+    for form in load_corpus():
+        for f in review_form(form, STRICT).findings:
+            assert f.suggestion or "建议" in f.message, (f.rule, f.message)
+            if f.standing in ("R", "I"):
+                assert "建议" in f.message + (f.suggestion or ""), f.rule
+            assert "“" in f.message or f.target.kind != "indicator", f.message  # indicator name quoted
+
+
 def test_corpus_review_runs_and_fires_known_defects():
     from jixiao.corpus import load_corpus
 

@@ -31,7 +31,8 @@ def funds_inconsistent(form, ctx):
     parts = {"项目资金总额": f.total, "财政资金": f.fiscal, "其他资金": f.other, "上年结转资金": f.carryover}
     for label, v in parts.items():
         if v is not None and v < 0:
-            yield ctx.hit(ctx.form_target(), f"{label}为负数（{v:,.2f}元）。", data={"field": label})
+            yield ctx.hit(ctx.form_target(), f"{label}为负数（{v:,.2f}元）。",
+                          suggestion="建议核对资金表，金额不应为负数。", data={"field": label})
     if f.total is None:
         return
     for label in ("财政资金", "其他资金", "上年结转资金"):
