@@ -176,3 +176,33 @@ def test_seed_forms_in_corpus_frames(corpus_frames):
     # only 设备购置 writes an annual goal of its own
     differing = seed.loc[~seed["goal_copied"].astype(bool), "project_name"].tolist()
     assert differing == ["设备购置"]
+
+
+def test_near_duplicate_clusters_do_not_chain():
+    import numpy as np
+
+    from jixiao.research.embedding import near_duplicate_clusters
+
+    # a chain a~b~c~d (40° apart, cos 40° = 0.77 ≥ 0.75) where a and c are not similar (cos 80° = 0.17):
+    # connected components would merge all four; a centre-based cluster holds at most a centre's neighbours
+    ang = np.radians([0, 40, 80, 120])
+    X = np.stack([np.cos(ang), np.sin(ang)], axis=1).astype(np.float32)
+    df = near_duplicate_clusters(X, ["f1", "f2", "f3", "f4"], ["a", "b", "c", "d"], threshold=0.75)
+    assert len(df) == 1 and df.iloc[0]["indicators"] == 3 and df.iloc[0]["centre"] == "b"
+    assert near_duplicate_clusters(X, ["f1"] * 4, ["a", "b", "c", "d"], 0.75).empty  # same form only
+
+
+def test_near_duplicate_clusters_on_seed_names(seed_frames):
+    try:
+        from jixiao.nlp.embed import get_embedder
+
+        emb = get_embedder()
+    except Exception as exc:  # model not built in this checkout
+        pytest.skip(f"embedder not available: {exc}")
+    from jixiao.research.embedding import near_duplicate_clusters
+
+    _, inds = seed_frames
+    X = emb.encode(inds["name"].tolist())
+    df = near_duplicate_clusters(X, inds["form_id"].tolist(), inds["name"].tolist(), emb.thresholds["duplicate"])
+    top = df.iloc[0]
+    assert "工作人员满意度" in top["examples"] and top["forms"] >= 6
