@@ -440,3 +440,13 @@ def test_json_streamed_equals_plain_dump(reviews):
     empty = io.StringIO()
     write([], [], empty)
     assert json.loads(empty.getvalue())["forms"] == []
+
+
+def test_wrap_cells_keeps_closing_punctuation_off_the_line_start():
+    from jixiao.review.report.text_report import wrap_cells
+
+    text = "可改为「安全事故发生次数 =0(次)」［社会效益指标］：取自该出处的值；共同对象：安全，出处：弱电安防。" * 3
+    for width in range(12, 40):
+        lines = wrap_cells(text, width)
+        assert not any(line[:1] in "，。；：、）」" for line in lines[1:]), (width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")

@@ -97,6 +97,7 @@ def _form_section(console, review: FormReview) -> None:
     console.print(Text("\n").join(lines), no_wrap=True, overflow="ellipsis")
 
 
+_NO_LINE_START = frozenset("，。；：、！？）］】〕」』》〉”’…,.;:!?)]")
 _TOKENS = re.compile(r"[A-Za-z0-9_.,%/+:()-]+|\s+|.", re.S)
 
 
@@ -112,8 +113,16 @@ def wrap_cells(text: str, width: int) -> list[str]:
         for tok in _TOKENS.findall(para):
             n = cell_len(tok)
             if cur_len + n > width and cur:
+                carry = ""
+                if tok in _NO_LINE_START:  # keep closing punctuation off the line start (禁则):
+                    k = len(cur)          # carry the last character (and any punctuation after it)
+                    while k > 1 and cur[k - 1] in _NO_LINE_START:
+                        k -= 1
+                    k -= 1
+                    if k > 0 and not cur[k].isspace() and cell_len(cur[k:]) + n <= width:
+                        cur, carry = cur[:k], cur[k:]
                 lines.append(cur.rstrip())
-                cur, cur_len = "", 0
+                cur, cur_len = carry, cell_len(carry)
                 if tok.isspace():
                     continue
             while n > width:  # a single token longer than the line: fold it
