@@ -6,6 +6,7 @@ Three methods are compared in the same run, on the same rows and the same folds:
 
 ``model``     the shipped configuration of :class:`jixiao.nlp.classify.IndicatorClassifier`
 ``tfidf``     TF-IDF over character 1–3-grams of the name + logistic regression (class_weight balanced)
+``model_noembed`` the same without the embedding block (ablation; only when the model uses one)
 ``keywords``  the cue file ``data/category_cues.toml`` alone (:func:`jixiao.nlp.features.keyword_predict`)
 
 Two splits: grouped K-fold by form (no form in both train and test) and leave-one-province-out
@@ -34,7 +35,7 @@ import numpy as np
 from jixiao.model import Form, Value
 from jixiao.nlp.features import CLASSES, clean_name, keyword_predict, load_cues, training_label
 
-METHODS = ("model", "tfidf", "keywords")
+METHODS = ("model", "model_noembed", "tfidf", "keywords")
 TFIDF_C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
 CORRECTIONS_FILE = "label_corrections.tsv"
 
@@ -268,6 +269,8 @@ def evaluate_classifier(
             folds = _split_groups(rows, split, n_splits)
             res_split: dict[str, Any] = {"folds": len(folds), "methods": {}}
             for meth in methods:
+                if meth == "model_noembed" and "embed" not in blocks:
+                    continue
                 if meth == "keywords":
                     pred = [keyword_predict(r.name, r.value, cues) for r in rows]
                     P = None
@@ -275,6 +278,10 @@ def evaluate_classifier(
                     if meth == "model":
                         fn = lambda tr, te: _logits_model(  # noqa: E731
                             rows, tr, te, model_config["C"], blocks, model_config["weights"], embedder)
+                    elif meth == "model_noembed":
+                        fn = lambda tr, te: _logits_model(  # noqa: E731
+                            rows, tr, te, model_config["C"], tuple(b for b in blocks if b != "embed"),
+                            model_config["weights"], None)
                     else:
                         fn = lambda tr, te: _logits_tfidf(rows, tr, te, tf_c)  # noqa: E731
                     Z = _oof(rows, folds, fn)

@@ -31,6 +31,7 @@ from jixiao.taxonomy import LEVEL2_COST_2021, LEVEL2_STANDARD
 from jixiao.values import parse_value
 
 CLASSES = LEVEL2_STANDARD
+PROBE_TEXT = "空调维修及时率"  # its embedding is stored with the model to detect a changed embedder
 UNIT_CLASSES = ("percent", "money", "time", "count", "measure", "score")
 VALUE_KINDS = ("quantitative", "qualitative", "date", "empty")
 OPS = ("=", ">=", "<=", ">", "<")
@@ -201,6 +202,7 @@ class Featurizer:
         self.vocab: dict[str, int] = {}
         self.idf: np.ndarray = np.zeros(0, dtype=np.float32)
         self.embed_dim: int = 0
+        self.embed_probe: list[float] | None = None
         self._emb = None
         self._emb_cache: dict[str, np.ndarray] = {}
 
@@ -218,7 +220,9 @@ class Featurizer:
         if "embed" in self.blocks:
             emb = self._embedder()
             self.embedder_name = emb.name
-            self.embed_dim = int(emb.encode(["数量"]).shape[1])
+            probe = np.asarray(emb.encode([PROBE_TEXT])[0], dtype=np.float32)
+            self.embed_dim = int(probe.shape[0])
+            self.embed_probe = [round(float(x), 6) for x in probe]
         return self
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -229,6 +233,7 @@ class Featurizer:
             "min_df": self.min_df,
             "embedder": self.embedder_name,
             "embed_dim": self.embed_dim,
+            "embed_probe": self.embed_probe,
             "vocab": list(self.vocab),
             "cues": self.cues,
         }
@@ -247,6 +252,7 @@ class Featurizer:
         f.vocab = {g: i for i, g in enumerate(cfg.get("vocab") or [])}
         f.idf = np.asarray(arrays["idf"], dtype=np.float32)
         f.embed_dim = int(cfg.get("embed_dim") or 0)
+        f.embed_probe = cfg.get("embed_probe")
         return f
 
     def set_embedder(self, emb) -> None:
@@ -259,8 +265,29 @@ class Featurizer:
         if self._emb is None:
             from jixiao.nlp.embed import get_embedder
 
-            self._emb = get_embedder(self.embedder_name)
+            try:
+                emb = get_embedder(self.embedder_name)
+            except (ImportError, OSError, ValueError):
+                raise
+            except Exception as exc:  # tokenizers raises a bare Exception for a missing file
+                raise OSError(f"the classifier needs the embedder {self.embedder_name!r}: {exc}") from exc
+            if self.embed_probe is not None:
+                self._check_probe(emb)
+            self._emb = emb
         return self._emb
+
+    def _check_probe(self, emb) -> None:
+        """Warn when the embedder is not the build the classifier was trained with."""
+        import warnings
+
+        v = np.asarray(emb.encode([PROBE_TEXT])[0], dtype=np.float32)
+        ref = np.asarray(self.embed_probe, dtype=np.float32)
+        if v.shape != ref.shape or float(v @ ref) < 0.999:
+            warnings.warn(
+                f"embedder {emb.name!r} differs from the build the classifier was trained with; "
+                "retrain it with models/train_classifier.py",
+                stacklevel=4,
+            )
 
     # ---- transform
 
