@@ -179,7 +179,11 @@ def review(
     xlsx_layout: XlsxLayout = typer.Option(XlsxLayout.single, "--xlsx-layout",
                                            help="xlsx: one working sheet for all forms, or one sheet per form."),
 ) -> None:
-    """Review forms against the rules, score them, and write a report (text, json, xlsx, html, sarif)."""
+    """Review forms against the rules, score them, and write a report (text, json, xlsx, html, sarif).
+
+    Exit codes: 0 = every input was read (findings alone do not fail the run); 1 = some input could
+    not be read, or --fail-on was triggered; 2 = usage error. Formats: docs/reports.md.
+    """
     fmt_name = fmt.value
     if output is not None and str(output) == "-":  # conventional "stdout"
         output = None
