@@ -181,8 +181,7 @@ def review(
 ) -> None:
     """Review forms against the rules, score them, and write a report (text, json, xlsx, html, sarif).
 
-    Exit codes: 0 = every input was read (findings alone do not fail the run); 1 = some input could
-    not be read, or --fail-on was triggered; 2 = usage error. Formats: docs/reports.md.
+    Exit codes: 0 = every input was read (findings alone do not fail the run); 1 = some input could not be read, or --fail-on was triggered; 2 = usage error. Formats: docs/reports.md.
     """
     fmt_name = fmt.value
     if output is not None and str(output) == "-":  # conventional "stdout"
