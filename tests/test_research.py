@@ -206,3 +206,25 @@ def test_near_duplicate_clusters_on_seed_names(seed_frames):
     df = near_duplicate_clusters(X, inds["form_id"].tolist(), inds["name"].tolist(), emb.thresholds["duplicate"])
     top = df.iloc[0]
     assert "工作人员满意度" in top["examples"] and top["forms"] >= 6
+
+
+def test_empty_input_keeps_columns_and_report_refuses(tmp_path):
+    from jixiao.errors import InputError
+    from jixiao.research import plots
+    from jixiao.research.report import write_report
+
+    forms, inds = load_frames(forms=[])
+    assert len(forms) == 0 and "goal_copy" in forms.columns and "is_vague" in inds.columns
+    assert stats.overview(forms, inds)["forms"] == 0
+    assert len(plots.all_figures(forms, inds)) == 8
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    pytest.importorskip("jixiao.readers")
+    with pytest.raises(InputError, match="no forms found"):
+        write_report(tmp_path / "out", paths=[empty])
+    assert not (tmp_path / "out" / "report.html").exists()
+
+
+def test_load_frames_from_folder(seed_frames):
+    forms, inds = load_frames(paths=[SEED.parent])  # a folder: every supported file below it
+    assert len(forms) == len(seed_frames[0]) and len(inds) == len(seed_frames[1])

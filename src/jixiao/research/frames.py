@@ -179,8 +179,13 @@ def _forms_from(forms: Iterable[Form] | None, paths: Sequence[str | Path] | None
     if paths is not None:
         from jixiao.readers import read_path
 
+        try:
+            from jixiao.readers import iter_paths  # folders → the supported files below them
+        except ImportError:  # pragma: no cover - older readers
+            iter_paths = None  # noqa: N806
+        files = list(iter_paths(paths)) if iter_paths else [Path(p) for p in paths]
         out: list[Form] = []
-        for p in paths:
+        for p in files:
             out.extend(read_path(p))
         return out
     from jixiao.corpus import load_corpus
@@ -282,14 +287,26 @@ def load_frames(
     fl = _forms_from(forms, paths)
     fdf = pd.DataFrame(form_records(fl))
     idf = pd.DataFrame(indicator_records(fl))
-    if fdf.empty:
-        fdf = pd.DataFrame(columns=[c for c in FORM_COLUMNS if "…" not in c])
-    if idf.empty:
-        idf = pd.DataFrame(columns=list(INDICATOR_COLUMNS))
+    if fdf.empty or idf.empty:  # keep the columns (and so every statistic) defined on no data
+        from jixiao.model import Indicator
+
+        probe = [Form(id="probe", indicators=[Indicator(name="probe")])]
+        if fdf.empty:
+            fdf = pd.DataFrame(columns=list(form_records(probe)[0]))
+        if idf.empty:
+            idf = pd.DataFrame(columns=list(indicator_records(probe)[0]))
     for df, col in ((fdf, "year"), (idf, "year")):
         df[col] = df[col].astype("Int64")
     for col in ("goal_copy", "funds_total", "funds_fiscal", "share_vague"):
         fdf[col] = pd.to_numeric(fdf[col], errors="coerce").astype("float64")
+    for col in ("is_percent", "is_vague"):
+        idf[col] = idf[col].astype(bool)
+    for col in [c for c in fdf.columns if c.startswith("has_")]:
+        fdf[col] = fdf[col].astype(bool)
+    for df, cols in ((fdf, ("n_indicators", "n_quantitative", "n_qualitative", "n_vague", "n_level2",
+                            "overall_goal_len", "annual_goal_len")), (idf, ("position", "boilerplate"))):
+        for col in cols:
+            df[col] = df[col].astype("int64")
     fdf["goal_copied"] = fdf["goal_copied"].astype("boolean")
     fdf["complete"] = fdf["complete"].astype("boolean")
     idf["complete"] = idf["complete"].astype("boolean")

@@ -77,7 +77,7 @@ def goal_copy(forms: pd.DataFrame) -> Figure:
 
 def value_kinds(inds: pd.DataFrame, by: str = "province") -> Figure:
     df = stats.value_kinds(inds, by=by)
-    df = df.sort_index(key=lambda s: s.astype(str), ascending=False) if by == "year" else df.sort_values("share_quantitative")
+    df = df if df.empty else df.sort_index(key=lambda s: s.astype(str), ascending=False) if by == "year" else df.sort_values("share_quantitative")
     fig, ax = _fig(8, max(3.2, 0.34 * len(df) + 1.6))
     label = GROUP_LABELS.get(by, by)
     ax.set_title(f"各{label}指标值类型构成 (定量 / 定性 / 日期 / 空白)")
@@ -167,8 +167,8 @@ def by_group(forms: pd.DataFrame, inds: pd.DataFrame, by: str) -> Figure:
     import numpy as np
 
     df = stats.by_group(forms, inds, by)
-    df = df[df["indicators"] > 0]
-    df = df.sort_index(key=lambda s: s.astype(str), ascending=False) if by == "year" else df.sort_values("indicators")
+    df = df[df["indicators"] > 0] if "indicators" in df else df.iloc[0:0]
+    df = df if df.empty else df.sort_index(key=lambda s: s.astype(str), ascending=False) if by == "year" else df.sort_values("indicators")
     label = GROUP_LABELS.get(by, by)
     fig, ax = _fig(8, max(3.2, 0.5 * len(df) + 1.4))
     ax.set_title(f"按{label}比较: 定性指标、模糊指标与 =100% 目标的占比")

@@ -54,6 +54,11 @@ def build_report(forms: Sequence[Form] | None = None, paths: Sequence[str | Path
     from jixiao.research.frames import load_frames
 
     fdf, idf = load_frames(forms=forms, paths=paths)
+    if fdf.empty:
+        from jixiao.errors import InputError
+
+        where = ", ".join(map(str, paths)) if paths else "corpus"
+        raise InputError(where, "no forms found to report on")
     tables = stats.all_tables(fdf, idf)
     figs = plots.all_figures(fdf, idf)
     pngs = {k: plots.to_png(f) for k, f in figs.items()}
