@@ -41,6 +41,13 @@ class Tally:
     base_hits: int = 0
     any_measurable: int = 0
     examples: list[str] = field(default_factory=list)
+    best: list[float] = field(default_factory=list)  # best cosine of a qualifying suggestion per item
+    base_best: list[float] = field(default_factory=list)
+
+    def at(self, t: float, base: bool = False) -> str:
+        xs = self.base_best if base else self.best
+        k = sum(1 for x in xs if x >= t)
+        return f"{k} ({k / len(xs):.0%})" if xs else "n/a"
 
     def share(self, x: int) -> str:
         return f"{x / self.n:.1%}" if self.n else "n/a"
@@ -92,12 +99,14 @@ def evaluate(forms=None, index=None, k: int = 3, max_examples: int = 12) -> dict
                 sv = emb.encode([m.name for m in sibs])
                 A.n += 1
                 A.any_measurable += any(s.measurable for s in sugg)
-                ok_s = [s for s in sugg if _same_category(cat, s.level2)]
+                ok_s = [s for s in sugg if s.measurable and _same_category(cat, s.level2)]
                 hit = False
                 if ok_s:
                     qv = emb.encode([s.name for s in ok_s])
                     sims = qv @ sv.T
-                    hit = bool((sims >= thr).any())
+                    best = float(sims.max())
+                    A.best.append(best)
+                    hit = best >= thr
                     if hit and len(A.examples) < max_examples:
                         a, b = np.unravel_index(int(np.argmax(sims)), sims.shape)
                         A.examples.append(f"{form.id}: {ind.name} {ind.value.raw.strip()} → {ok_s[a].name} {ok_s[a].value} "
@@ -107,7 +116,13 @@ def evaluate(forms=None, index=None, k: int = 3, max_examples: int = 12) -> dict
                 base = _baseline(index, bq, excl, cat, k)
                 if base:
                     bv = emb.encode([m["name"] for m in base])
-                    A.base_hits += bool(((bv @ sv.T) >= thr).any())
+                    bb = float((bv @ sv.T).max())
+                    A.base_best.append(bb)
+                    A.base_hits += bb >= thr
+                else:
+                    A.base_best.append(-1.0)
+                if not ok_s:
+                    A.best.append(-1.0)
         # B: measurable indicator, name only
         if measurable:
             blanks = [Indicator(name=m.name, value=Value(raw=""), level1=m.level1, level2=m.level2) for m in measurable]
@@ -118,28 +133,36 @@ def evaluate(forms=None, index=None, k: int = 3, max_examples: int = 12) -> dict
                     continue
                 B.n += 1
                 B.any_measurable += any(s.measurable for s in sugg)
-                ok_s = [s for s in sugg if _same_category(m.level2, s.level2)]
+                ok_s = [s for s in sugg if s.measurable and _same_category(m.level2, s.level2)
+                        and (Value.parse(s.value).unit or "") == (m.value.unit or "")]
                 hit = False
+                best = -1.0
                 if ok_s:
                     sims = emb.encode([s.name for s in ok_s]) @ nv[j]
-                    for s, sim in zip(ok_s, sims):
-                        if sim >= thr and (Value.parse(s.value).unit or "") == (m.value.unit or ""):
-                            hit = True
-                            if len(B.examples) < max_examples:
-                                B.examples.append(f"{form.id}: {m.name} ({m.value.raw.strip()}) → {s.name} {s.value} ({sim:.2f})")
-                            break
+                    best = float(sims.max())
+                    hit = best >= thr
+                    if hit and len(B.examples) < max_examples:
+                        s = ok_s[int(np.argmax(sims))]
+                        B.examples.append(f"{form.id}: {m.name} ({m.value.raw.strip()}) → {s.name} {s.value} ({best:.2f})")
+                B.best.append(best)
                 B.hits += hit
                 base = _baseline(index, nv[j], excl, m.level2, k)
+                bb = -1.0
                 if base:
                     bv = emb.encode([x["name"] for x in base])
                     sims = bv @ nv[j]
-                    B.base_hits += any(sim >= thr and (x.get("unit") or "") == (m.value.unit or "") for x, sim in zip(base, sims))
+                    same_unit = [float(sim) for x, sim in zip(base, sims) if (x.get("unit") or "") == (m.value.unit or "")]
+                    bb = max(same_unit) if same_unit else -1.0
+                B.base_best.append(bb)
+                B.base_hits += bb >= thr
     return {"A": A, "B": B, "related": thr, "embedder": emb.name, "forms": len(forms),
             "indicators": sum(len(f.indicators) for f in forms), "k": k}
 
 
 def render(r: dict) -> str:
     A, B = r["A"], r["B"]
+    ts = sorted({round(r["related"], 3), 0.6, 0.7, 0.8, 0.9})
+    sens = "\n".join(f"| {t:.3f} | {A.at(t)} | {A.at(t, True)} | {B.at(t)} | {B.at(t, True)} |" for t in ts)
     ex_a = "\n".join(f"- {e}" for e in A.examples) or "- (none)"
     ex_b = "\n".join(f"- {e}" for e in B.examples) or "- (none)"
     return f"""# Evaluation of the rewrite suggestions (leave-one-form-out)
@@ -178,6 +201,15 @@ Measurable indicators with a category, value blanked: **{B.n}**.
 Examples of hits:
 
 {ex_b}
+
+## Sensitivity to the paraphrase threshold
+
+The calibrated `related` threshold of this embedder is low (it separates "same meaning" from
+"unrelated" pairs, not from near neighbours), so the figures are also given at stricter cosines:
+
+| cosine ≥ | A: suggestions | A: baseline | B: suggestions | B: baseline |
+|---:|---:|---:|---:|---:|
+{sens}
 
 ## Reading these figures
 

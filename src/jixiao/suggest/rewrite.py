@@ -377,6 +377,70 @@ def _thresholds(emb) -> dict[str, float]:
     return t
 
 
+#: weaknesses for which the original name is kept and only a value is proposed (see value_endings)
+_VALUE_ONLY = ("empty", "no_unit", "vague", "qualitative")
+#: how many same-ending neighbours give the median value
+N_VALUE_NEIGHBOURS = 7
+
+
+def value_ending(name: str) -> str | None:
+    """The rate / time-limit ending of a name (合格率, 满意度, 响应时间 …) or None."""
+    s = _norm(name)
+    for e in sorted(_data()["object"]["value_endings"], key=len, reverse=True):
+        if s.endswith(e):
+            return e
+    return None
+
+
+def _value_only_suggestion(ind: Indicator, level2: str | None, hits, index, code: str | None) -> Suggestion | None:
+    """Keep the name, take the value from same-category corpus indicators with the same ending."""
+    if code not in _VALUE_ONLY or level2 is None:
+        return None
+    ending = value_ending(ind.name)
+    if not ending:
+        return None
+    meta = index.meta["indicator"]
+    members = []
+    for row, sim in hits:
+        m = meta[row]
+        if (_usable_candidate(m) and not _is_deadline(m) and _same_category(level2, m.get("level2"))
+                and _norm(m["name"]).endswith(ending)):
+            members.append((sim, m))
+        if len(members) >= N_VALUE_NEIGHBOURS:
+            break
+    if not members:
+        return None
+    units = [m.get("unit") for _, m in members]
+    unit = max(set(units), key=lambda u: (units.count(u), u == members[0][1].get("unit")))
+    members = [(sim, m) for sim, m in members if m.get("unit") == unit]
+    nums = [m["number"] for _, m in members]
+    ops = [m.get("op") or "=" for _, m in members]
+    op = max(set(ops), key=lambda o: (ops.count(o), o == ops[0]))
+    med = statistics.median(nums)
+    lead = members[0][1]
+    if len(members) > 1:
+        how = (f"沿用原指标名称；数值取 {len(members)} 条同类（…{ending}）指标的中位数 {format_value(None, med, None)[1:]}"
+               f"（范围 {format_value(None, min(nums), None)[1:]}–{format_value(None, max(nums), None)[1:]}）")
+    else:
+        how = f"沿用原指标名称；数值取自同类（…{ending}）指标「{lead['name']} {lead.get('value')}」"
+    from jixiao.suggest.index import clean_name
+
+    s = Suggestion(
+        name=clean_name(ind.name), value=format_value(op, med, unit), level2=level2, level1=parent_of(level2),
+        reason=how, source=_source_of(lead), similarity=1.0, basis="corpus",
+        support=[{"form": m["form"], "project_name": m["project_name"], "name": m["name"], "value": m["value"]}
+                 for _, m in members],
+        score=1.0 + 2 * WORD_BONUS,
+    )
+    s._members = []  # type: ignore[attr-defined]
+    return s
+
+
+def _close(thr: dict[str, float]) -> float:
+    """A "very close" cosine: halfway between the embedder's related and duplicate thresholds."""
+    return (thr["related"] + thr["duplicate"]) / 2
+
+
 def _corpus_suggestions(
     ind: Indicator, level2: str | None, qvec: np.ndarray, hits: list[tuple[int, float]], index, emb_thr
 ) -> list[Suggestion]:
@@ -394,10 +458,13 @@ def _corpus_suggestions(
             continue
         shared = shared_words(ind.name, m["name"])
         contains_obj = bool(own_obj) and len(own_obj) >= 2 and own_obj in m["name"]
-        # about the same object: a shared content word, or (for a name with no content word at all)
-        # a near-identical name
-        if not shared and not contains_obj and (key_words(ind.name) or sim < emb_thr["duplicate"]):
-            continue
+        # about the same object: a shared content word; without one, only a very close name when the
+        # original names no object of its own (验收合格率) or is a satisfaction indicator (whose object
+        # is the respondent: 干警满意度 ~ 工作人员满意度)
+        if not shared and not contains_obj:
+            loose = not key_words(ind.name) or level2 == "服务对象满意度指标"
+            if not (loose and sim >= _close(emb_thr)):
+                continue
         score = sim + WORD_BONUS * min(len(shared), 2) + (0.04 if contains_obj else 0.0)
         cands.append((score, sim, row, m, shared))
     if not cands:
@@ -648,6 +715,9 @@ def suggest_rewrites_batch(
         level2, cat_note = cats[n]
         code, reason = diagnose(ind)
         corpus = _corpus_suggestions(ind, level2, qvecs[n], hits[n], index, thr)
+        same = _value_only_suggestion(ind, level2, hits[n], index, code)
+        if same is not None:
+            corpus.insert(0, same)
         templates = _template_suggestions(ind, level2, form, emb, qvecs[n])
         out.append(_merge(corpus, templates, k, reason, code, cat_note))
     return out
