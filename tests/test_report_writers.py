@@ -224,6 +224,8 @@ def test_xlsx_per_form_layout(reviews, tmp_path):
         ws = wb[name]
         n = sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if row[3] == "指标")
         assert n == len(r.form.indicators)
+    links = {row[1].value: row[1].hyperlink.location for row in wb["Summary"].iter_rows(min_row=2)}
+    assert links == {r.form.id: f"'{r.form.id}'!A1" for r in reviews[:3]}  # ids link to their sheets
 
 
 def test_xlsx_sheet_names_are_valid(reviews, tmp_path):

@@ -159,6 +159,7 @@ def _styles():
 
     return {
         "bold": Font(bold=True),
+        "link": Font(color="0563C1", underline="single"),
         "header": PatternFill("solid", fgColor=HEADER_FILL),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
         "wrap": Alignment(vertical="top", wrap_text=True),
@@ -204,7 +205,7 @@ def _sheet_title(wb, wanted: str) -> str:
     return title
 
 
-def _write_summary(ws, reviews: list[FormReview], styles) -> None:
+def _write_summary(ws, reviews: list[FormReview], styles, sheet_of: dict[int, str] | None = None) -> None:
     dims = dimension_names(reviews)
     headers = [("排名", 6, False), ("表单ID", 14, False), ("项目名称", 36, True), ("来源", 30, True),
                ("得分", 8, False), ("等级", 6, False)]
@@ -223,6 +224,12 @@ def _write_summary(ws, reviews: list[FormReview], styles) -> None:
             cell.alignment = styles["wrap"] if headers[c - 1][2] else styles["top"]
         if sev:
             ws.cell(row=rank + 1, column=5).fill = styles["fills"][sev]
+        if sheet_of and id(review) in sheet_of:  # per-form layout: the id links to the form's sheet
+            from openpyxl.worksheet.hyperlink import Hyperlink
+
+            link = ws.cell(row=rank + 1, column=2)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet_of[id(review)]}'!A1")
+            link.font = styles["link"]
     _finish(ws, len(headers))
 
 
@@ -244,6 +251,7 @@ def build_workbook(reviews: list[FormReview], errors: list[dict], *, layout: str
     styles = _styles()
     errs = [error_dict(e) for e in errors]
     wb = Workbook()
+    sheet_of: dict[int, str] = {}
     first = wb.active
     if layout == "single":
         first.title = "Review"
@@ -252,8 +260,9 @@ def build_workbook(reviews: list[FormReview], errors: list[dict], *, layout: str
         wb.remove(first)
         for review in reviews:
             ws = wb.create_sheet(_sheet_title(wb, review.form.id or review.form.project_name))
+            sheet_of[id(review)] = ws.title
             _write_review_sheet(ws, [review], styles)
-    _write_summary(wb.create_sheet("Summary"), reviews, styles)
+    _write_summary(wb.create_sheet("Summary"), reviews, styles, sheet_of)
     _write_errors(wb.create_sheet("Errors"), errs, styles)
     wb.active = 0
     return wb
