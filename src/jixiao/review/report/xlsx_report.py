@@ -228,7 +228,7 @@ def _write_summary(ws, reviews: list[FormReview], styles, sheet_of: dict[int, st
             from openpyxl.worksheet.hyperlink import Hyperlink
 
             link = ws.cell(row=rank + 1, column=2)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet_of[id(review)]}'!A1")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location="'" + sheet_of[id(review)].replace("'", "''") + "'!A1")
             link.font = styles["link"]
     _finish(ws, len(headers))
 
