@@ -198,8 +198,9 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
             if s is None:
                 dropped += 1
                 continue
+            l2 = s.level2 or level2
             items.append((r, SetItem(
-                name=s.name, value=s.value, level1=level1, level2=level2, source=s.source,
+                name=s.name, value=s.value, level1=parent_of(l2) or level1, level2=l2, source=s.source,
                 similarity=form_sim[m["form"]], basis="rewrite",
                 note=f"替代「{m['name']} {m.get('value') or ''}」：{'模板' if s.source is None else '取自 ' + str(s.source.get('form'))}",
             )))
