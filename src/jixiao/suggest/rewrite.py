@@ -279,7 +279,12 @@ def format_value(op: str | None, number: float | None, unit: str | None) -> str:
 
 
 def _is_deadline(m: dict[str, Any]) -> bool:
-    return m.get("value_kind") == "date" and bool(re.search(r"\d", m.get("value") or ""))
+    """A dated target (2023年6月30日前), not a period (2021.1.1-12.31) or an undated word."""
+    v = _norm(m.get("value"))
+    if m.get("value_kind") != "date" or not re.search(r"\d", v):
+        return False
+    is_range = bool(re.search(r"[—~～至到]", v)) or ("-" in v and not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", v))
+    return not is_range
 
 
 def _measurable_meta(m: dict[str, Any]) -> bool:
@@ -671,7 +676,7 @@ def _merge(corpus: list[Suggestion], templates: list[Suggestion], k: int, reason
                 pool.append(st[i])
     pool.extend(g_list)
     for s in pool:
-        key = _norm(s.name) + "|" + _norm(s.value)
+        key = _norm(s.name)  # one suggestion per name (the better-ranked value)
         if key in seen:
             continue
         seen.add(key)
