@@ -393,6 +393,34 @@ def render_markdown(res: dict[str, Any], command: str) -> str:
     return "\n".join(L) + "\n"
 
 
+SUMMARY_START = "<!-- eval-summary:start (written by python -m jixiao.nlp.evaluate) -->"
+SUMMARY_END = "<!-- eval-summary:end -->"
+
+
+def summary_block(md: str) -> str:
+    """The summary table of EVAL.md, to be pasted into the model card."""
+    lines = md.splitlines()
+    i = lines.index("## Summary (9 standard categories)")
+    j = next(k for k in range(i + 1, len(lines)) if lines[k].startswith("## "))
+    return "\n".join([lines[2], ""] + lines[i + 2: j]).strip()
+
+
+def update_model_card(readme: Path, md: str) -> bool:
+    """Replace the marked summary section of the model card README (if it has one)."""
+    if not readme.is_file():
+        return False
+    from jixiao.fsutil import atomic_write_text
+
+    text = readme.read_text(encoding="utf-8")
+    a, b = text.find(SUMMARY_START), text.find(SUMMARY_END)
+    if a < 0 or b < a:
+        return False
+    new = text[: a + len(SUMMARY_START)] + "\n" + summary_block(md) + "\n" + text[b:]
+    if new != text:
+        atomic_write_text(readme, new)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     from jixiao.fsutil import atomic_write_text
     from jixiao.nlp.classify import default_model_dir
@@ -406,7 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     res = evaluate_classifier(n_splits=args.folds, lopo=not args.no_lopo)
     command = "python -m jixiao.nlp.evaluate" + (" " + " ".join(argv) if argv else "")
     atomic_write_text(out / "eval.json", json.dumps(res, ensure_ascii=False, indent=1) + "\n")
-    atomic_write_text(out / "EVAL.md", render_markdown(res, command))
+    md = render_markdown(res, command)
+    atomic_write_text(out / "EVAL.md", md)
+    update_model_card(out / "README.md", md)
     for split, sres in res["splits"].items():
         for meth, m in sres["methods"].items():
             print(f"{split:9s} {meth:9s} accuracy {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f} "
