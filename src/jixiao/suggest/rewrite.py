@@ -714,6 +714,18 @@ def suggest_rewrites_batch(
     qvecs = np.asarray(emb.encode([_norm(i.name) or "空" for i in inds]), dtype=np.float32)
     excl = own_form_ids(form, index)
     hits = index.search(qvecs, k=N_NEIGHBOURS, kind="indicator", exclude_forms=set(excl))
+    # a second query with the object alone (培训 for 培训工作完成率): with a static embedder the
+    # evaluative ending (…完成率, …及时性) dominates the name's vector and hides same-object neighbours
+    objs = [object_of(i.name) for i in inds]
+    ask = [n for n, (o, i) in enumerate(zip(objs, inds)) if o and o != _norm(i.name)]
+    if ask:
+        ovecs = np.asarray(emb.encode([objs[n] for n in ask]), dtype=np.float32)
+        ohits = index.search(ovecs, k=N_NEIGHBOURS, kind="indicator", exclude_forms=set(excl))
+        mat = index.vectors["indicator"]
+        for n, oh in zip(ask, ohits):
+            have = {r for r, _ in hits[n]}
+            extra = [(r, round(float(mat[r] @ qvecs[n]), 6)) for r, _ in oh if r not in have]
+            hits[n] = sorted(hits[n] + extra, key=lambda t: (-t[1], t[0]))
     cats = target_categories(inds)
     out = []
     for n, ind in enumerate(inds):
