@@ -207,3 +207,51 @@ def test_grouped_cv_accuracy_floor():
     assert m["macro_f1"] >= CV_MACRO_F1_FLOOR, m["macro_f1"]
     assert m["accuracy"] >= res["splits"]["form"]["methods"]["keywords"]["accuracy"] - 0.02
     assert 0.0 <= m["calibration"]["ece"] < 0.15
+
+
+def test_label_corrections_are_current():
+    """Every hand correction names a real training row and changes its label (stale ones fail here)."""
+    from jixiao.nlp.classify import default_model_dir
+    from jixiao.nlp.evaluate import CORRECTIONS_FILE, load_corrections
+
+    corr = load_corrections(default_model_dir() / CORRECTIONS_FILE)
+    assert len(corr) >= 10
+    rows = {(r.form, r.name): r for r in training_rows(load_corpus())}
+    for key, (label, reason) in corr.items():
+        assert key in rows, key
+        assert rows[key].label != label, key
+        assert reason.strip(), key
+
+
+def test_shipped_model_matches_shipped_embedder():
+    """The stored probe embedding equals the current embedder's: no 'retrain' warning."""
+    import warnings
+
+    from jixiao.nlp.classify import default_model_dir
+
+    m = IndicatorClassifier.load(default_model_dir())
+    if "embed" not in m.featurizer.blocks:
+        pytest.skip("shipped model has no embedding block")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.predict(["空调维修及时率"])
+
+
+def test_model_card_summary_matches_eval():
+    from jixiao.nlp.classify import default_model_dir
+    from jixiao.nlp.evaluate import summary_block
+
+    d = default_model_dir()
+    card = (d / "README.md").read_text(encoding="utf-8")
+    assert summary_block((d / "EVAL.md").read_text(encoding="utf-8")) in card
+
+
+def test_changed_embedder_warns():
+    from jixiao.nlp.classify import default_model_dir
+
+    m = IndicatorClassifier.load(default_model_dir())
+    if "embed" not in m.featurizer.blocks:
+        pytest.skip("shipped model has no embedding block")
+    m.featurizer.embed_probe = [-x for x in m.featurizer.embed_probe]
+    with pytest.warns(UserWarning, match="retrain"):
+        m.predict(["空调维修及时率"])
