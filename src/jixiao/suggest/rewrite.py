@@ -49,6 +49,8 @@ OP_SYMBOL = {"=": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 N_NEIGHBOURS = 60
 #: classifier confidence above which a category in another level-1 group is treated as wrong
 RECATEGORISE_CONFIDENCE = 0.8
+#: ... and for moving a 及时 value / on-time rate to 时效指标, where the classifier agrees
+TIMELINESS_CONFIDENCE = 0.5
 #: preference for a cited corpus indicator over a template of the same score
 CORPUS_BONUS = 0.03
 #: bonus per content word shared with the original (corpus) or trigger word found in it (template), max 2
@@ -362,10 +364,15 @@ def target_categories(inds: list[Indicator]) -> list[tuple[str | None, str | Non
             else:
                 out.append((None, None))
             continue
+        code = diagnose(ind)[0]
+        # a "及时" value or an on-time rate is a timeliness statement: the classifier needs less
+        # confidence to move it to 时效指标
+        need = TIMELINESS_CONFIDENCE if (p is not None and p.level2 == "时效指标"
+                                         and code in ("no_deadline", "timeliness_rate")) else RECATEGORISE_CONFIDENCE
         if (
             p is not None
-            and diagnose(ind)[0] != "completion_rate"  # R18: the rewrite is a quantity, stays in 数量指标
-            and p.confidence >= RECATEGORISE_CONFIDENCE
+            and code != "completion_rate"  # R18: the rewrite is a quantity, stays in 数量指标
+            and p.confidence >= need
             and not _same_category(own, p.level2)
         ):
             out.append((p.level2, f"原类别「{own}」疑应为「{p.level2}」（分类器置信度 {p.confidence:.2f}）"))
