@@ -220,30 +220,40 @@ def key_words(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8192)
-def _boundaries(name: str) -> frozenset[int]:
+def _tokens(name: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each segmented word of a name."""
     from jixiao.nlp.segment import cut
 
-    pos, out = 0, {0}
+    pos, out = 0, []
     s = _norm(name)
     for w in cut(s):
         i = s.find(w, pos)
         if i < 0:
             continue
-        out.update((i, i + len(w)))
+        out.append((i, i + len(w)))
         pos = i + len(w)
-    return frozenset(out)
+    return tuple(out)
 
 
 def _occurs(word: str, name: str) -> bool:
-    """``word`` occurs in ``name`` starting or ending at a word boundary (安全 in 安全事故发生次数,
-    not 务工 in 考务工作)."""
+    """``word`` occurs in ``name`` as a word or as a word-sized part of one: 安全 in 安全事故发生次数
+    (the rest, 事故, is a word), 用房 in 办公用房; not 务工 in 考务工作 (crosses words) nor 信息 in
+    信息化 (the rest, 化, is only a suffix)."""
     s = _norm(name)
-    b = _boundaries(name)
-    start = s.find(word)
-    while start >= 0:
-        if start in b or start + len(word) in b:
+    toks = _tokens(name)
+    starts = {a for a, _ in toks}
+    ends = {b for _, b in toks}
+    i = s.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if i in starts and j in ends:
             return True
-        start = s.find(word, start + 1)
+        for a, b in toks:
+            if a <= i and j <= b and (i == a or j == b):
+                rest = (b - j) if i == a else (i - a)
+                if rest >= 2:
+                    return True
+        i = s.find(word, i + 1)
     return False
 
 
