@@ -318,6 +318,12 @@ def evaluate_classifier(
 # --------------------------------------------------------------------------- report
 
 
+def _group(level2: str) -> str | None:
+    from jixiao.taxonomy import LEVEL2_COST_2021, parent_of
+
+    return "成本" if level2 in ("成本指标", *LEVEL2_COST_2021) else parent_of(level2)
+
+
 def _f(x: float) -> str:
     return f"{x:.3f}"
 
@@ -381,6 +387,16 @@ def render_markdown(res: dict[str, Any], command: str) -> str:
             L.append(f"| {p} | {v['n']} | " + " | ".join(_f(pm[k]["per_province"][p]["accuracy"]) for k in pm) + " |")
     if fm and fm.get("disagreements"):
         dis = fm["disagreements"]
+        L += ["", "## Disagreements by confidence (what a category-mismatch rule would flag)", "",
+              "Out-of-fold predictions that differ from the form's label. 'other level 1' counts those whose "
+              "predicted category sits under another level-1 group (成本 counted as its own group); "
+              "'hand-confirmed' counts those where `label_corrections.tsv` agrees with the prediction.", "",
+              "| confidence ≥ | disagreements | other level 1 | hand-confirmed |", "|---|---|---|---|"]
+        for t in (0.5, 0.7, 0.8, 0.9):
+            sel = [x for x in dis if x["confidence"] >= t]
+            other = [x for x in sel if _group(x["predicted"]) != _group(x["label"])]
+            conf = [x for x in sel if x["corrected"] == x["predicted"]]
+            L.append(f"| {t} | {len(sel)} | {len(other)} | {len(conf)} |")
         L += ["", f"## Disagreements with the form's label ({len(dis)}; model confidence first)", "",
               "High-confidence disagreements are mostly indicators the drafter misfiled; they are what the "
               "category-mismatch review rule flags. `corrected` shows the hand label where one was recorded.", "",
