@@ -255,3 +255,23 @@ def test_changed_embedder_warns():
     m.featurizer.embed_probe = [-x for x in m.featurizer.embed_probe]
     with pytest.warns(UserWarning, match="retrain"):
         m.predict(["空调维修及时率"])
+
+
+@pytest.mark.slow
+def test_training_is_deterministic_and_reproduces_the_shipped_model(tmp_path):
+    import hashlib
+    import importlib.util
+
+    from jixiao.corpus import corpus_path
+    from jixiao.nlp.classify import default_model_dir
+
+    shipped = default_model_dir()
+    info = json.loads((shipped / "config.json").read_text(encoding="utf-8"))["info"]
+    if info["corpus"]["sha256"] != hashlib.sha256(corpus_path().read_bytes()).hexdigest():
+        pytest.skip("corpora/forms.jsonl changed since classifier-v1 was trained: run models/train_classifier.py")
+    spec = importlib.util.spec_from_file_location("train_classifier", shipped.parent / "train_classifier.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--out", str(tmp_path)]) == 0
+    for f in ("weights.npz", "config.json"):
+        assert (tmp_path / f).read_bytes() == (shipped / f).read_bytes(), f
