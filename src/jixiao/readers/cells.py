@@ -85,6 +85,7 @@ def _cat_sets() -> tuple[dict[str, str], dict[str, str]]:
     return l1, l2
 
 
+@lru_cache(maxsize=8192)
 def header_role(cell: str) -> str | None:
     """Role of a header cell (``"name"``, ``"value"``, ``"unit"`` …) or None."""
     k = _key(cell)
@@ -106,7 +107,7 @@ _NAME_START = re.compile(r"^指标\s*\d+\s*[.:：、．]")
 _FRAG_OK = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cat:
     kind: str  # "l1", "l2" or "both"
     std1: str | None
@@ -114,6 +115,7 @@ class Cat:
     raw: str
 
 
+@lru_cache(maxsize=8192)
 def category(cell: str) -> Cat | None:
     """Recognise a printed category label (exact alias after cleaning), else None."""
     if not cell or len(cell) > 40:
@@ -150,6 +152,7 @@ def is_weight_only(cell: str) -> bool:
     return bool(s) and clean_label(s) == "" and bool(re.search(r"\d", s))
 
 
+@lru_cache(maxsize=8192)
 def vtype(cell: str) -> str:
     """Rough type of a cell: empty, op, num, quant, date, short, long, cat."""
     s = cell.strip()
@@ -705,7 +708,9 @@ class _Parser:
             self.form.self_eval = True
 
     # -- indicators
-    def emit(self, name: str, tail: list[str], cats: _Cats | None = None, roles: list[str] | None = None) -> None:
+    def emit(
+        self, name: str, tail: list[str], cats: _Cats | None = None, roles: list[str] | None = None, dedupe: bool = False
+    ) -> None:
         cats = cats or self.cats
         roles = roles if roles is not None else (self.roles or ["value"])
         name = name.strip()
@@ -717,7 +722,7 @@ class _Parser:
         value = assemble_value(tail, assigned)
         last = self.form.indicators[-1] if self.form.indicators else None
         if (
-            last is not None and last.name == name and _key(last.value.raw) == _key(value)
+            dedupe and last is not None and last.name == name and _key(last.value.raw) == _key(value)
             and last.level2_raw == cats.l2_raw and cats is not self.cats_b
         ):
             return  # the same row printed again by a side-by-side (中期/年度) group read as a stream
@@ -742,7 +747,7 @@ class _Parser:
         if self.pending:
             name, tail = self.pending[0], self.pending[1:]
             self.pending = None
-            self.emit(name, tail)
+            self.emit(name, tail, dedupe="name" in (self.roles or []))
         self.pending = None
 
     # -- metadata labels
@@ -837,6 +842,19 @@ class _Parser:
 
     # -- processing
     def row(self, cells: list[str], spaced: bool) -> None:
+        # a buffer may hold several rows of a side-by-side table; read it through a bounded window
+        width = 3 * (len(self.roles or []) + 4)
+        pos = 0
+        while pos < len(cells):
+            window = cells[pos: pos + width]
+            left = self._row(window, spaced)
+            consumed = len(window) - (len(left) if left else 0)
+            if consumed <= 0:
+                break
+            pos += consumed
+
+    def _row(self, cells: list[str], spaced: bool) -> list[str] | None:
+        """Read one row; return the cells of a following row found in the same buffer, if any."""
         roles = self.roles or ["value"]
         if "name" in roles:  # side-by-side groups (中期 | 年度)
             split = roles.index("name")
@@ -848,11 +866,10 @@ class _Parser:
         i = self.leading(cells, self.cats)
         rest = [c for c in cells[i:]]
         if not any(x.strip() for x in rest):
-            return
+            return None
         self.flush()
         if roles_b is not None:
-            self.row_groups(rest, roles_a, roles_b)
-            return
+            return self.row_groups(rest, roles_a, roles_b)
         # name = first cell; spaced rows may have a name broken on spaces
         best = None
         max_k = min(len(rest), 4) if spaced else 1
@@ -876,17 +893,18 @@ class _Parser:
             self.last_open = None
             cats = _Cats(prev.level1, prev.level1_raw, prev.level2, prev.level2_raw)
             self.emit(name, rest, cats=cats, roles=roles_prev)
-            return
+            return None
         self.last_open = None
         self.emit(best[1], best[2], roles=roles_a)
         if not best[2] and not spaced:
             self.last_open = (len(self.form.indicators) - 1, best[1], roles_a)
+        return None
 
-    def row_groups(self, rest: list[str], roles_a: list[str], roles_b: list[str]) -> None:
+    def row_groups(self, rest: list[str], roles_a: list[str], roles_b: list[str]) -> list[str] | None:
         # find where the right-hand group starts: its level-2 cell, or by column count
         name_a = rest[0]
         tail = rest[1:]
-        j = next((k for k, c in enumerate(tail) if category(c)), None)
+        j = next((k for k, c in enumerate(tail[: len(roles_a) + 2]) if category(c)), None)
         if j is None:
             j = min(len(roles_a), len(tail))
             while j > 0 and not tail[j - 1].strip():
@@ -904,11 +922,11 @@ class _Parser:
                 if any(c.strip() for c in extra) and any(c.strip() for c in extra[1:]):
                     # rows printed one cell per line without a row marker between them
                     self.emit(right[0], right[1: 1 + len(rb)], cats=self.cats_b, roles=rb)
-                    self.row(extra, False)
-                    return
+                    return extra
                 self.emit(right[0], right[1:], cats=self.cats_b, roles=rb)
-                return
+                return None
         self.emit(name_a, left, roles=roles_a)
+        return None
 
     def stream_cell(self, cell: str, exact: bool, row_end: bool = False) -> None:
         c = cell.strip()
