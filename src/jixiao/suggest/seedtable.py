@@ -8,10 +8,10 @@ a completion rate of 100% (…完成率 =100%) or an on-time rate of 100% withou
 (…及时率 =100%) gets its top-3 suggestions; each form is excluded from its own neighbours.
 
 The columns "measurable", "same category" and "shared word" are computed. The judgement column is
-a person's: it comes from ``seed_judgements.tsv`` beside this module (original name, value, the
-rank of the suggestion judged, its name, OK/not-OK, comment). A judgement whose suggestion is no
-longer in the top 3 is shown as "未评 (stale)", so the table never shows a judgement of something
-else.
+a person's: it comes from ``seed_judgements.tsv`` beside this module (form number, original name,
+value, the rank of the suggestion judged, its name, OK/OK-N/not-OK, comment, and the top 3 as they
+were judged). A judgement whose top 3 has changed is shown as "未评 (stale)", so the table never
+shows a judgement of something else.
 """
 
 from __future__ import annotations
@@ -70,6 +70,11 @@ def rows(seed: Path | None = None, k: int = 3) -> list[dict]:
     return out
 
 
+def top3(sugg) -> str:
+    """The judged suggestions as one string (names and values), to detect a changed top 3."""
+    return " / ".join(f"{s.name} {s.value}" for s in sugg)
+
+
 def _cell(s: str) -> str:
     return (s or "").replace("|", "／").replace("\n", " ")
 
@@ -99,6 +104,8 @@ def render(table: list[dict], judgements: dict) -> tuple[str, dict]:
             judged = sugg[rank - 1].name if 0 < rank <= len(sugg) else None
             if rank and judged != j["suggestion"]:
                 verdict, note = "未评 (stale)", f"judged {j['suggestion']!r}, now not in the top 3"
+            elif j.get("top3") is not None and j["top3"] != top3(sugg):
+                verdict, note = "未评 (stale)", "the top 3 changed since the judgement"
             else:
                 verdict, note = j["verdict"], j.get("comment", "")
         verdicts[verdict] += 1
