@@ -181,3 +181,19 @@ def test_vector_search_excludes_own_form():
     assert top[0][0] == 0 or np.isclose(top[0][1], 1.0, atol=1e-2)
     excl = index.search(q, k=5, exclude_forms=m["form"])[0]
     assert all(index.meta["indicator"][r]["form"] != m["form"] for r, _ in excl)
+
+
+def test_seed_table_rows_and_judgements_file():
+    """Every weak seed indicator is in the table, and the judgements file covers exactly those rows."""
+    from jixiao.suggest.seedtable import load_judgements, render, rows
+
+    table = rows()
+    keys = {(r["form_no"], r["indicator"].name, r["indicator"].value.raw.strip()) for r in table}
+    assert len(table) > 100
+    assert any(r["indicator"].name == "办公用房安全性" for r in table)
+    assert all(r["weakness"] in ("vague", "qualitative", "no_deadline", "completion_rate", "timeliness_rate") for r in table)
+    judged = load_judgements()
+    assert set(judged) == keys
+    assert {j["verdict"] for j in judged.values()} <= {"OK", "OK-N", "not-OK"}
+    body, stats = render(table, judged)
+    assert stats["rows"] == len(table) and body.count("\n") == len(table) - 1
