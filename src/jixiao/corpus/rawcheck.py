@@ -48,6 +48,8 @@ class FormResult:
     category_ok: int
     parsed: int
     error: str | None = None
+    project_ok: bool = False
+    year_ok: bool = False
     misses: list[Miss] = field(default_factory=list)
 
 
@@ -104,15 +106,18 @@ def check(root: Path | None = None) -> Result:
         rows = d["indicators"]
         error = None
         try:
-            parsed = [i for f in read_cells_text(raw, str(rawp.relative_to(root))) for i in f.indicators]
+            forms = read_cells_text(raw, str(rawp.relative_to(root)))
         except InputError as e:
-            parsed, error = [], str(e)
+            forms, error = [], str(e)
+        parsed = [i for f in forms for i in f.indicators]
         by_key: dict[tuple[str, str], list] = {}
         by_name: dict[str, list[str]] = {}
         for ind in parsed:
             by_key.setdefault((norm(ind.name), norm(ind.value.raw)), []).append(ind)
             by_name.setdefault(norm(ind.name), []).append(ind.value.raw)
         fr = FormResult(stem, len(rows), 0, 0, len(parsed), error)
+        fr.project_ok = any(norm(f.project_name) == norm(d.get("project_name")) for f in forms)
+        fr.year_ok = any(f.year == d.get("year") for f in forms)
         for r in rows:
             hits = by_key.get((norm(r["level3"]), norm(r.get("value"))))
             if hits:
@@ -145,13 +150,19 @@ def render(res: Result) -> str:
         "The test `tests/test_cells.py::test_overall_figure_at_least_90_percent` recomputes the figure.",
         "",
         f"**Overall: {res.matched} / {res.rows} rows matched = {res.figure:.1%}**; "
-        f"category agreement on matched rows: {res.category_ok} / {res.matched}.",
+        f"category agreement on matched rows: {res.category_ok} / {res.matched}. "
+        f"Project name read as transcribed for {sum(f.project_ok for f in res.forms)} / {len(res.forms)} forms, "
+        f"budget year for {sum(f.year_ok for f in res.forms)} / {len(res.forms)}.",
         "",
-        "| form | rows | matched | category ok | parsed rows | note |",
-        "|---|---:|---:|---:|---:|---|",
+        "| form | rows | matched | category ok | parsed rows | project name | year | note |",
+        "|---|---:|---:|---:|---:|---|---|---|",
     ]
     for f in res.forms:
-        out.append(f"| {f.form} | {f.rows} | {f.matched} | {f.category_ok} | {f.parsed} | {f.error or ''} |")
+        yn = {True: "yes", False: "no"}
+        out.append(
+            f"| {f.form} | {f.rows} | {f.matched} | {f.category_ok} | {f.parsed} | {yn[f.project_ok]} | {yn[f.year_ok]} "
+            f"| {f.error or ''} |"
+        )
     misses = [m for f in res.forms for m in f.misses]
     out += ["", f"## Missed rows ({len(misses)})", "", "| form | level 2 | level 3 | value | reason |", "|---|---|---|---|---|"]
     for m in misses:
@@ -167,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="print every missed row")
     a = ap.parse_args(argv)
     res = check()
-    print(f"matched {res.matched}/{res.rows} = {res.figure:.1%}; category ok {res.category_ok}/{res.matched}")
+    print(
+        f"matched {res.matched}/{res.rows} = {res.figure:.1%}; category ok {res.category_ok}/{res.matched}; "
+        f"project name {sum(f.project_ok for f in res.forms)}/{len(res.forms)}, year {sum(f.year_ok for f in res.forms)}/{len(res.forms)}"
+    )
     for f in res.forms:
         if f.matched < f.rows:
             print(f"  {f.form}: {f.matched}/{f.rows} (parsed {f.parsed}){' ' + f.error if f.error else ''}")

@@ -315,6 +315,7 @@ def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
     generic = {"指标", "标准", "性质", "单位", "一级", "二级", "三级", "年度", "实际", "性质"}
     labels |= {k for k in _role_map() if len(k) >= 2 and "(" not in k and k not in generic}
     labels |= {k for k in _noise() if len(k) >= 4}
+    labels |= {k for k, kind in _label_map().items() if kind in ("project", "department") and len(k) >= 4}
     short = [a for a in list(l1) + list(l2) if len(a) == 2]  # "10成本…": a score then a short label
     label_re = re.compile(
         "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
@@ -413,7 +414,7 @@ def split_glued(line: str) -> list[str]:
     keep = []
     for k, m in enumerate(found):
         # a header label inside a cell ("达到目标值") is only a label next to another label
-        if category(m.group(0)) or _key(m.group(0)) in _noise():
+        if category(m.group(0)) or _key(m.group(0)) in _noise() or _label_map().get(_key(m.group(0))) in ("project", "department"):
             keep.append(m)
             continue
         prev_adj = k > 0 and found[k - 1].end() == m.start()
@@ -1137,6 +1138,23 @@ _HEADER = re.compile(r"^URL:\s*(\S+)\s*\n[^\n]*\n---[ \t]*\n", re.S)
 _YEAR = re.compile(r"[(（]\s*(20\d\d)\s*年度?\s*[)）]|(20\d\d)\s*年度")
 
 
+def _year(body: str, project_name: str = "") -> int | None:
+    """Budget year: "(2021年度)" / "2021年度", else a form title "…2023年…目标表", else "(2020)"."""
+    m = _YEAR.search(body)
+    if m:
+        return int(m.group(1) or m.group(2))
+    m = re.search(r"(20\d\d)\s*年[^\n|。]{0,40}?(?:绩效目标|绩效自评|目标表|自评表|申报表)", body)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"[(（]\s*(20\d\d)\s*[)）]", body)
+    return int(m.group(1)) if m else None
+
+
+def _project_year(name: str) -> int | None:
+    m = re.match(r"^(20\d\d)\s*年", name or "")
+    return int(m.group(1)) if m else None
+
+
 def _strip_header(text: str) -> tuple[str | None, str]:
     m = _HEADER.match(text)
     if m:
@@ -1170,8 +1188,7 @@ def read_cells_text(text: str, path: str | None = None) -> list[Form]:
     drafts = [d for d in p.forms if d.indicators]
     if not drafts:
         raise InputError(path, "no indicator table found (expected rows such as 产出指标 | 数量指标 | name | value)")
-    m = _YEAR.search(body)
-    year = int(m.group(1) or m.group(2)) if m else None
+    year = _year(body)
     stem = re.sub(r"\.[^.]*$", "", str(path).replace("\\", "/").split("/")[-1]) if path else "text"
     forms = []
     for k, d in enumerate(drafts):
@@ -1188,7 +1205,7 @@ def read_cells_text(text: str, path: str | None = None) -> list[Form]:
                     index=k if len(drafts) > 1 else None,
                 ),
                 department=d.department,
-                year=d.year or year,
+                year=d.year or year or _project_year(d.project_name),
                 funds=Funds(total=d.total, fiscal=d.fiscal),
                 overall_goal=d.overall_goal,
                 annual_goal=d.annual_goal,
