@@ -89,6 +89,7 @@ def metrics(y: list[str], pred: list[str]) -> dict[str, Any]:
     return {
         "n": len(y),
         "accuracy": float(np.mean(np.array(y) == np.array(pred))) if y else 0.0,
+        "level1_accuracy": float(np.mean([_group(a) == _group(b) for a, b in zip(y, pred)])) if y else 0.0,
         "macro_f1": float(f1_score(y, pred, labels=labels, average="macro", zero_division=0)) if y else 0.0,
         "per_class": {
             c: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
@@ -338,14 +339,17 @@ def render_markdown(res: dict[str, Any], command: str) -> str:
         f"`{','.join(res['model_config']['blocks'])}`, C={res['model_config']['C']}, embedder "
         f"`{res['model_config']['embedder']}`; TF-IDF baseline C={res.get('tfidf_C')}.",
         "",
+        "Level-1 accuracy counts a prediction right when it falls in the label's level-1 group "
+        "(产出 / 效益 / 满意度, with 成本 as its own group), the granularity of the category-mismatch rule.",
+        "",
         "Labels are the forms' own level-2 categories (noisy: drafters misfile indicators). The "
         f"'corrected' columns use {d['corrections']} transparent hand corrections from "
         "`label_corrections.tsv` (form, name, corpus label, corrected label, reason).",
         "",
         "## Summary (9 standard categories)",
         "",
-        "| split | method | accuracy | macro-F1 | accuracy (corrected) | macro-F1 (corrected) | ECE |",
-        "|---|---|---|---|---|---|---|",
+        "| split | method | accuracy | macro-F1 | accuracy (corrected) | macro-F1 (corrected) | level-1 accuracy | ECE |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     names = {"form": "grouped 5-fold by form", "province": "leave-one-province-out"}
     for split, sres in res["splits"].items():
@@ -354,7 +358,7 @@ def render_markdown(res: dict[str, Any], command: str) -> str:
             L.append(
                 f"| {names.get(split, split)} ({sres['folds']} folds) | {meth} | {_f(m['accuracy'])} | "
                 f"{_f(m['macro_f1'])} | {_f(m['corrected']['accuracy'])} | {_f(m['corrected']['macro_f1'])} | "
-                f"{_f(e) if e is not None else '–'} |"
+                f"{_f(m['level1_accuracy'])} | {_f(e) if e is not None else '–'} |"
             )
     fm = res["splits"]["form"]["methods"].get("model")
     if fm:
