@@ -68,8 +68,24 @@ def test_similar_json_shape():
     out = json.loads(r.stdout)
     assert len(out) == 3
     for d in out:
-        assert set(d) == {"name", "level2", "value", "form", "project_name", "source_url", "similarity"}
+        assert set(d) == {"name", "level2", "value", "form", "project_name", "source_url", "similarity", "occurrences"}
+        assert d["occurrences"] >= 1
         assert -1.0 <= d["similarity"] <= 1.0
     sims = [d["similarity"] for d in out]
     assert sims == sorted(sims, reverse=True)
     assert "及时" in out[0]["name"]
+
+
+@pytest.mark.skipif(not _have_embedder(), reason="shipped embedding model models/zh-static-v1 not present")
+def test_similar_distinct_and_all():
+    """工作人员满意度 is used by several seed forms: one row by default, one per form with --all."""
+    r = runner.invoke(app, ["similar", "工作人员满意度", "-k", "4", "-f", "json"])
+    out = json.loads(r.stdout)
+    names = [d["name"] for d in out]
+    assert len(names) == len(set(names))
+    assert out[0]["name"] == "工作人员满意度" and out[0]["occurrences"] >= 3
+    assert out[0]["source_url"] is None or out[0]["source_url"].startswith("http")
+    r = runner.invoke(app, ["similar", "工作人员满意度", "-k", "3", "--all", "-f", "json"])
+    out = json.loads(r.stdout)
+    assert [d["name"] for d in out] == ["工作人员满意度"] * 3
+    assert len({d["form"] for d in out}) == 3

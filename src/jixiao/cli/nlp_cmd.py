@@ -70,13 +70,14 @@ def classify_cmd(
 def similar_cmd(
     text: Annotated[str, typer.Argument(help="An indicator name (or any short text).")],
     k: Annotated[int, typer.Option("-k", "--top", min=1, help="Number of results.")] = 5,
+    every: Annotated[bool, typer.Option("--all", help="List every occurrence, not one row per distinct name.")] = False,
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
 ) -> None:
     """The corpus indicators whose names are closest in meaning to TEXT (embedding cosine)."""
     from jixiao.errors import JixiaoError
 
     try:
-        hits = similar_indicators(text, k)
+        hits = similar_indicators(text, k, distinct=not every)
     except (JixiaoError, FileNotFoundError, ImportError, OSError) as exc:
         raise typer.Exit(_fail(" ".join(str(exc).split()))) from None
     if fmt is Fmt.json:
@@ -93,8 +94,12 @@ def similar_cmd(
     Console().print(t)
 
 
-def similar_indicators(text: str, k: int = 5) -> list[dict]:
-    """Top-``k`` corpus indicators by cosine similarity of their names to ``text`` (distinct names)."""
+def similar_indicators(text: str, k: int = 5, distinct: bool = True) -> list[dict]:
+    """Top-``k`` corpus indicators by cosine similarity of their names to ``text``.
+
+    With ``distinct`` one row per distinct name (its first occurrence in corpus order) and
+    ``occurrences`` says in how many places the corpus uses it; otherwise every (form, name).
+    """
     import numpy as np
 
     from jixiao.corpus import load_corpus
@@ -107,11 +112,16 @@ def similar_indicators(text: str, k: int = 5) -> list[dict]:
     except Exception as exc:  # tokenizers raises a bare Exception for a missing model file
         raise OSError(f"embedding model unavailable: {exc}") from exc
     entries = []
-    seen: set[tuple[str, str]] = set()
+    count: dict[str, int] = {}
+    seen: set = set()
     for f in load_corpus():
         for ind in f.indicators:
-            key = (f.id, ind.name)
-            if not ind.name.strip() or key in seen:
+            name = ind.name.strip()
+            if not name:
+                continue
+            count[name] = count.get(name, 0) + 1
+            key = name if distinct else (f.id, name)
+            if key in seen:
                 continue
             seen.add(key)
             entries.append((f, ind))
@@ -130,6 +140,7 @@ def similar_indicators(text: str, k: int = 5) -> list[dict]:
             "project_name": entries[i][0].project_name,
             "source_url": entries[i][0].source.url,
             "similarity": round(float(sims[i]), 4),
+            "occurrences": count[entries[i][1].name.strip()],
         }
         for i in order
     ]
