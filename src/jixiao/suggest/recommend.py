@@ -54,7 +54,7 @@ class IndicatorSet:
     input: dict[str, Any]
     forms: list[dict[str, Any]]
     indicators: dict[str, dict[str, list[SetItem]]] = field(default_factory=dict)
-    dropped: int = 0  # weak indicators with no measurable rewrite
+    dropped: int = 0  # weak indicators with no measurable rewrite, and budget-execution items
 
     def items(self) -> list[SetItem]:
         return [it for l2 in self.indicators.values() for items in l2.values() for it in items]
@@ -147,7 +147,9 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
     from jixiao.nlp.embed import get_embedder
 
     from jixiao.suggest.index import load_index
-    from jixiao.suggest.rewrite import _classifier, _norm, _thresholds, diagnose, format_value, suggest_rewrites_batch
+    from jixiao.suggest.rewrite import (
+        _classifier, _norm, _thresholds, diagnose, format_value, plausible, suggest_rewrites_batch,
+    )
 
     index = index or load_index()
     emb = get_embedder()
@@ -170,7 +172,11 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
     # weak ones are replaced by their best measurable rewrite
     inds = {r: Indicator(name=meta[r]["name"], value=parse_value(meta[r]["value"]),
                          level1=meta[r].get("level1"), level2=meta[r].get("level2") or predicted.get(r)) for r in rows}
-    weak = [r for r in rows if diagnose(inds[r])[0] is not None]
+    codes = {r: diagnose(inds[r])[0] for r in rows}
+    # budget-execution items are not performance indicators (R19): dropped, not rewritten
+    executions = {r for r in rows if codes[r] == "execution"}
+    rows = [r for r in rows if r not in executions]
+    weak = [r for r in rows if codes[r] is not None]
     rewrites: dict[int, Any] = {}
     if weak:
         from jixiao.model import Form
@@ -207,6 +213,9 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
             continue
         value = m.get("value") or ""
         v = parse_value(value)
+        if not plausible(m["name"], v.number, v.unit):  # e.g. a 合格率 printed as 292%
+            dropped += 1
+            continue
         if v.kind == "quantitative" and v.number is not None:
             value = format_value(v.op or "=", v.number, v.unit)
         items.append((r, SetItem(name=m["name"], value=value, level1=level1, level2=level2, source=src,
@@ -230,7 +239,10 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
         members.sort(key=lambda it: (-it.similarity, it.basis != "corpus"))
         lead = members[0]
         lead.support = len({(it.source or {}).get("form") or id(it) for it in members})
-        vals = [parse_value(it.value) for it in members]
+        # one value per distinct source indicator (two weak rows rewritten to the same suggestion
+        # are one piece of evidence, not two)
+        distinct = {((it.source or {}).get("form"), it.name, it.value): it for it in members}
+        vals = [parse_value(it.value) for it in distinct.values()]
         nums = [v.number for v in vals if v.kind == "quantitative" and v.number is not None and v.unit == vals[0].unit]
         if len(nums) >= 2 and vals[0].kind == "quantitative":
             med = statistics.median(nums)
@@ -247,7 +259,7 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
             bucket.append(it)
     return IndicatorSet(
         input={"project_name": project_name, "goal": goal, "k_forms": k_forms},
-        forms=forms, indicators=out, dropped=dropped,
+        forms=forms, indicators=out, dropped=dropped + len(executions),
     )
 
 

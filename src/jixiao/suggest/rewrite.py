@@ -299,9 +299,20 @@ def _is_deadline(m: dict[str, Any]) -> bool:
     return not is_range
 
 
+def plausible(name: str, number: float | None, unit: str | None) -> bool:
+    """False for values that cannot be right as printed: a rate, share or satisfaction above 100%."""
+    if number is None:
+        return True
+    if unit == "%" and number > 100 and re.search(r"(率|度|比例|占比)$", _norm(name)):
+        return False
+    return True
+
+
 def _measurable_meta(m: dict[str, Any]) -> bool:
     if _is_deadline(m):
         return True
+    if not plausible(m.get("name") or "", m.get("number"), m.get("unit")):
+        return False
     if m.get("value_kind") != "quantitative" or m.get("number") is None or not m.get("unit"):
         return False
     if abs(m["number"]) > 1e8:
