@@ -614,13 +614,27 @@ class _Cats:
             self.l1, self.l1_raw = c.std1, c.raw
             self.l2, self.l2_raw = None, None
         else:
+            # the printed level 1 is kept even when the level 2 belongs elsewhere (forms do file
+            # indicators under odd parents); emit() infers level 1 only when none is printed
             self.l2, self.l2_raw = c.std2, c.raw
-            p = parent_of(c.std2)
-            if p and self.l1 != p and not (c.std2 == "成本指标" and self.l1 == "成本指标"):
-                if self.l1 is not None and self.l1 != p:
-                    pass  # keep the printed level 1 (forms file indicators under odd parents)
-                elif self.l1 is None:
-                    self.l1_raw = None
+
+
+_PROSE_OP = re.compile(r"[≥≤≧≦><＞＜=]|大于等于|小于等于|不低于|不少于|不超过|不高于")
+
+
+def _name_op_value(text: str) -> tuple[str, str] | None:
+    """"name≥value" prose: split at the first comparison outside brackets; the value ends at a comma."""
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "(（[【":
+            depth += 1
+        elif ch in ")）]】":
+            depth = max(0, depth - 1)
+        elif depth == 0 and k >= 2 and _PROSE_OP.match(text, k):
+            name = text[:k].rstrip("，,：: ")
+            value = re.split(r"[,，;；。]", text[k:], maxsplit=1)[0].strip()
+            return (name, value) if name and value else None
+    return None
 
 
 class _Parser:
@@ -635,6 +649,7 @@ class _Parser:
         self.pending_exact = False
         self.expect: str | None = None  # a label seen, its value expected in the next cell
         self.in_table = False
+        self.prose_mode = False  # categories come from notice headings ("(一)数量指标")
         self.hdr_buf: list[Unit] = []
         self.group_buf: list[str] = []
         self.rows_at_header = -1
@@ -908,9 +923,6 @@ class _Parser:
         j = next((k for k, c in enumerate(tail[: len(roles_a) + 2]) if category(c)), None)
         if j is None:
             j = min(len(roles_a), len(tail))
-            while j > 0 and not tail[j - 1].strip():
-                j -= 1
-            j = min(len(roles_a), len(tail))
         left, right = tail[:j], tail[j:]
         if right and any(x.strip() for x in right):
             k = self.leading(right, self.cats_b)
@@ -975,13 +987,25 @@ class _Parser:
             self.cats.apply(category(m.group(2)), False, False)  # type: ignore[arg-type]
             self.in_table = True
             return True
+        top = re.match(r"^[一二三四五六七八九十]+[、.．]", line) is not None  # "一、产出指标" vs "(一)数量指标"
         s = re.sub(r"^[一二三四五六七八九十]+[、.．]|^[(（][一二三四五六七八九十]+[)）]", "", line).strip()
-        if s != line and category(s.rstrip("：:;；。")):
+        head = category(s.rstrip("：:;；。")) if s != line else None
+        if head and (head.std1 or head.std2):
             self.flush()
-            self.cats.apply(category(s.rstrip("：:;；。")), s == line, False)  # type: ignore[arg-type]
+            self.cats.apply(category(s.rstrip("：:;；。")), top, False)  # type: ignore[arg-type]
             self.in_table = True
             self.prose_mode = True
             return True
+        m = re.match(r"^([^:：]{2,16})[:：](.+)$", line)
+        if m and category(m.group(1)) and self.prose_mode | (not self.in_table):
+            # "数量指标:商业段外立面改造(≥**平方米)大于等于10157.6平方米,环…"
+            nv = _name_op_value(m.group(2))
+            if nv:
+                self.flush()
+                self.cats.apply(category(m.group(1)), False, False)  # type: ignore[arg-type]
+                self.in_table = self.prose_mode = True
+                self.emit(nv[0], [nv[1]], roles=["value"])
+                return True
         if not self.in_table:
             return False
         m = re.match(r"^(?:指标\d+[:：])(.+?)[(（]([^()（）]+)[)）]$", line)
@@ -989,11 +1013,11 @@ class _Parser:
             self.flush()
             self.emit(m.group(1), [m.group(2)], roles=["value"])
             return True
-        if getattr(self, "prose_mode", False) and re.search(r"[;；。]$", line) and "|" not in line:
+        if self.prose_mode and re.search(r"[;；。]$", line) and "|" not in line:
             body = line.rstrip(";；。")
-            m = re.match(r"^(.+?)((?:[≥≤≧≦><＞＜=]|大于等于|不低于|不少于|小于等于|不超过|不高于).+)$", body)
-            if m and "(" not in m.group(2)[:1]:
-                self.emit(m.group(1).rstrip("，,"), [m.group(2)], roles=["value"])
+            nv = _name_op_value(body)
+            if nv:
+                self.emit(nv[0], [nv[1]], roles=["value"])
                 return True
             m = re.match(r"^(.+)[，,](.+)$", body)
             if m:
@@ -1059,6 +1083,11 @@ class _Parser:
             return
         if u.spaced and len(cells) > 1 and self.prose(" ".join(cells)):
             return
+        if u.glued and self.prose("".join(cells)):
+            return
+        if self.prose_mode:  # the listed indicators of a notice end at the first other line
+            self.flush()
+            self.prose_mode = self.in_table = False
         # a header row (possibly inside a long flattened line)
         flat = (u.spaced and len(cells) > 12) or u.glued
         a = 0
