@@ -56,6 +56,8 @@ class FormResult:
 @dataclass
 class Result:
     forms: list[FormResult]
+    parsed_rows: int = 0  # rows parsed from the distinct raw texts
+    extra_rows: int = 0  # of those, rows that match no transcribed row of that text
 
     @property
     def rows(self) -> int:
@@ -98,6 +100,7 @@ def check(root: Path | None = None) -> Result:
     root = root or repo_root()
     base = root / CORPUS
     results: list[FormResult] = []
+    texts: dict[str, list] = {}  # raw text -> [parsed rows, transcribed (name, value) of all its forms]
     for fp in sorted((base / "forms").glob("*.json")):
         stem = fp.stem
         d = json.loads(fp.read_text(encoding="utf-8"))
@@ -132,7 +135,14 @@ def check(root: Path | None = None) -> Result:
                          _reason(d, r, by_name, error))
                 )
         results.append(fr)
-    return Result(results)
+        texts.setdefault(raw, [parsed, set()])[1].update(
+            (norm(r["level3"]), norm(r.get("value"))) for r in rows
+        )
+    res = Result(results)
+    for parsed, want in texts.values():
+        res.parsed_rows += len(parsed)
+        res.extra_rows += sum(1 for i in parsed if (norm(i.name), norm(i.value.raw)) not in want)
+    return res
 
 
 def render(res: Result) -> str:
@@ -154,6 +164,11 @@ def render(res: Result) -> str:
         f"Project name read as transcribed for {sum(f.project_ok for f in res.forms)} / {len(res.forms)} forms, "
         f"budget year for {sum(f.year_ok for f in res.forms)} / {len(res.forms)}.",
         "",
+        f"The raw texts (pages shared by several forms counted once) give {res.parsed_rows} parsed rows, of which "
+        f"{res.extra_rows} match no transcribed row: mis-split rows of the scrambled/flattened excerpts listed below, "
+        "rows the transcription left out on purpose (cut-off or unreadable rows) and a few non-indicator rows "
+        "read from text around the tables.",
+        "",
         "| form | rows | matched | category ok | parsed rows | project name | year | note |",
         "|---|---:|---:|---:|---:|---|---|---|",
     ]
@@ -163,6 +178,23 @@ def render(res: Result) -> str:
             f"| {f.form} | {f.rows} | {f.matched} | {f.category_ok} | {f.parsed} | {yn[f.project_ok]} | {yn[f.year_ok]} "
             f"| {f.error or ''} |"
         )
+    out += [
+        "",
+        "## How the reader gets there",
+        "",
+        "- the table header (一级指标 | 二级指标 | 三级指标 | 指标值 …, synonyms in `src/jixiao/data/table_headers.toml`)",
+        "  gives the roles of the columns after the name: value, 指标性质 (operator or 定性), unit, achieved value,",
+        "  score/weight, description; only the planned value is kept and split value columns are joined in printed order;",
+        "- category cells are recognised with the taxonomy and filled down; a row with fewer cells inherits the",
+        "  missing leading categories; vertical (产/出/指/标) and wrapped (项目完成 / 指标) labels are joined;",
+        "- the cells after a name are aligned to the header roles by a typed dynamic programme (an operator fits",
+        "  指标性质, a bare number a score, a short word a unit), which absorbs the empty cells that flattening drops;",
+        "- one-cell-per-line texts are read as a stream (rows end at the next name, category or `||||` marker);",
+        "  side-by-side 中期/年度 groups keep the right-hand (annual) group;",
+        "- rows flattened without any separator are cut at known labels, at values with units, at repeated",
+        "  target/achieved pairs (`100%100%`) and at description openers (`反映…`).",
+        "",
+    ]
     misses = [m for f in res.forms for m in f.misses]
     out += ["", f"## Missed rows ({len(misses)})", "", "| form | level 2 | level 3 | value | reason |", "|---|---|---|---|---|"]
     for m in misses:

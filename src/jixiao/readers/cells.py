@@ -619,6 +619,20 @@ class _Cats:
             self.l2, self.l2_raw = c.std2, c.raw
 
 
+def _plausible_name(name: str, strict: bool = True) -> bool:
+    """False for cells that cannot be an indicator name: labels, fragments, page marks and (unless the
+    cell sits in its own table column, ``strict=False``) bare numbers — forms do print placeholder
+    names such as ``0`` in real table rows."""
+    k = _key(name)
+    if not k or k in _noise() or header_role(name) or category(name):
+        return False
+    if strict and (len(k) < 2 or vtype(name) in ("num", "op") or re.fullmatch(r"[-—–\d\s.()（）]+", name)):
+        return False
+    if re.search(r"[:：]$", name.strip()):  # "说明:" is a label
+        return False
+    return True
+
+
 _PROSE_OP = re.compile(r"[≥≤≧≦><＞＜=]|大于等于|小于等于|不低于|不少于|不超过|不高于")
 
 
@@ -725,12 +739,13 @@ class _Parser:
 
     # -- indicators
     def emit(
-        self, name: str, tail: list[str], cats: _Cats | None = None, roles: list[str] | None = None, dedupe: bool = False
+        self, name: str, tail: list[str], cats: _Cats | None = None, roles: list[str] | None = None,
+        dedupe: bool = False, strict: bool = True,
     ) -> None:
         cats = cats or self.cats
         roles = roles if roles is not None else (self.roles or ["value"])
         name = name.strip()
-        if not name or _key(name) in _noise() or header_role(name) or category(name):
+        if not _plausible_name(name, strict):
             return
         assigned = align(tail, roles) if tail else []
         if roles and roles[0] == "text" and tail and len(name) >= 6 and assigned and assigned[0] != "text":
@@ -911,7 +926,7 @@ class _Parser:
             self.emit(name, rest, cats=cats, roles=roles_prev)
             return None
         self.last_open = None
-        self.emit(best[1], best[2], roles=roles_a)
+        self.emit(best[1], best[2], roles=roles_a, strict=spaced)
         if not best[2] and not spaced:
             self.last_open = (len(self.form.indicators) - 1, best[1], roles_a)
         return None
@@ -1067,7 +1082,8 @@ class _Parser:
         te = _headers()["table_end"]
         for c in cells:
             k = _key(c)
-            if k in te["exact"] or any(x in k for x in te["contains"]):
+            full = re.sub(r"\s+", "", unicodedata.normalize("NFKC", c))
+            if k in te["exact"] or any(x in full for x in te["contains"]):
                 return True
         return False
 
