@@ -195,6 +195,10 @@ def object_of(name: str) -> str:
         else:
             break
         s = s.rstrip("的之及与和、")
+    for lead in sorted(_data()["object"]["leading"], key=len, reverse=True):
+        if s.startswith(lead) and len(s) >= len(lead) + 2:
+            s = s[len(lead):]
+            break
     # any remaining rate ending (突发事件及时处理率 -> 突发事件)
     m = re.match(r"^(.{2,}?)(及时)?[\u4e00-\u9fff]{0,2}率$", s)
     if m:
@@ -329,7 +333,7 @@ def _usable_candidate(m: dict[str, Any]) -> bool:
     name = m.get("name") or ""
     if not _measurable_meta(m):
         return False
-    if len(name) > 24 or len(name) < 3 or re.search(r"\*|＊|某|XX", name):
+    if len(name) > 24 or len(name) < 3 or re.search(r"\*|＊|某|XX|(19|20)\d\d年", name):
         return False
     if _weak_name_value(name, m.get("value") or "", m.get("level2")):
         return False
@@ -469,6 +473,42 @@ def _value_only_suggestion(ind: Indicator, level2: str | None, hits, index, code
     return s
 
 
+_PAREN_UNIT = re.compile(r"[(（]\s*([^()（）\d]{1,4})\s*[)）]\s*$")
+
+
+def unit_from_name(name: str) -> tuple[str, str | None]:
+    """(name without a trailing unit in brackets, the unit) — 开展小型水利工程建设(个) -> (…, 个);
+    else the unit implied by the name's ending (…学时 -> 学时, …比例 -> %), or None."""
+    s = _norm(name)
+    m = _PAREN_UNIT.search(s)
+    if m:
+        return s[: m.start()], _UNIT_ALIASES.get(m.group(1), m.group(1))
+    for ending, unit in _data()["object"]["ending_units"].items():
+        if s.endswith(ending):
+            return s, unit
+    return s, None
+
+
+_UNIT_ALIASES = {"％": "%", "百分比": "%"}
+
+
+def _unit_fix_suggestion(ind: Indicator, level2: str | None, code: str | None) -> Suggestion | None:
+    """A number without a unit: the same target with the unit the name states (R13)."""
+    v = ind.value
+    if code != "no_unit" or v.number is None:
+        return None
+    from jixiao.suggest.index import clean_name
+
+    name, unit = unit_from_name(clean_name(ind.name))
+    if not unit or not plausible(name, v.number, unit) or (unit == "%" and v.number > 100):
+        return None
+    return Suggestion(
+        name=name, value=format_value(v.op or "=", v.number, unit), level2=level2, level1=parent_of(level2),
+        reason=f"模板（参考 review-rules.md R13）：原数值补上指标名称所示的单位「{unit}」",
+        source=None, similarity=1.0, basis="template", score=1.0 + 2 * WORD_BONUS, template_ref="R13",
+    )
+
+
 def _close(thr: dict[str, float]) -> float:
     """A "very close" cosine: halfway between the embedder's related and duplicate thresholds."""
     return (thr["related"] + thr["duplicate"]) / 2
@@ -593,16 +633,28 @@ def _deadline(form: Form | None) -> str:
 
 def _template_candidates(ind: Indicator, level2: str | None, form: Form | None) -> list[tuple[int, str, str, dict]]:
     """(trigger hits, filled name, value, template) for templates of the category."""
+    from jixiao.suggest.index import clean_name
+
     name = _norm(ind.name)
     obj = object_of(ind.name)
+    code = diagnose(ind)[0]
+    # a name that already ends with what it measures (…学时, …报告数, …比例) is not an object to
+    # which a template's measure can be appended
+    measured = obj == _norm(clean_name(ind.name)) and re.search(_data()["object"]["measured_re"], name)
     out = []
     for t in _data().get("template", []):
         if level2 is None or not _same_category(level2, t["level2"]):
+            continue
+        if t.get("only_for") and code not in t["only_for"]:
             continue
         trig = t.get("triggers") or []
         hits = sum(1 for w in trig if w in name)
         if trig and hits == 0:
             continue
+        if "{对象}" in t["name"] and measured:
+            tail = t["name"].split("{对象}", 1)[1]
+            if join_words(obj or "", tail) == (obj or "") + tail:  # no shared word at the seam
+                continue
         tname = t["name"].replace("{服务对象}", _respondent(ind.name))
         if "{对象}" in tname:
             head, tail = tname.split("{对象}", 1)
@@ -764,6 +816,10 @@ def suggest_rewrites_batch(
         if same is not None:
             corpus.insert(0, same)
         templates = _template_suggestions(ind, level2, form, emb, qvecs[n])
+        fix = _unit_fix_suggestion(ind, level2, code)
+        if fix is not None:
+            fix._generic = False  # type: ignore[attr-defined]
+            templates.insert(0, fix)
         out.append(_merge(corpus, templates, k, reason, code, cat_note))
     return out
 
