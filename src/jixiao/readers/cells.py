@@ -331,6 +331,8 @@ def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
 def _split_repeats(text: str) -> list[str]:
     """``A B B`` (a name followed by a target and an equal achieved value, glued) → [A, B, B]; ``X X`` → [X, X]."""
     n = len(text)
+    if n > 400:  # cells are short; long runs are prose
+        return [text]
     for size in range(n // 2, 1, -1):
         b = text[n - size:]
         if text[n - 2 * size: n - size] == b:
@@ -349,7 +351,7 @@ def _split_text(text: str) -> list[str]:
     m = re.search(r"(?<=[\u4e00-\u9fff])(" + "|".join(map(re.escape, _headers()["glued"]["description_openers"])) + ")", text)
     if m and m.start() >= 2:
         return _split_repeats(text[: m.start()]) + [text[m.start():]]
-    for k in range(len(text) // 2, 3, -1):  # the description repeats or ends with the name
+    for k in range(min(len(text) // 2, 200), 3, -1):  # the description repeats or ends with the name
         if text[:k] == text[-k:]:
             return [text[:k], text[k:]]
     return _split_repeats(text)
@@ -357,7 +359,7 @@ def _split_text(text: str) -> list[str]:
 
 def _cut_description(text: str) -> str:
     """Name of a name+description pair glued together: cut after the first indicator-name ending."""
-    for k in range(len(text) // 2, 3, -1):  # the description repeats or ends with the name
+    for k in range(min(len(text) // 2, 200), 3, -1):  # the description repeats or ends with the name
         if text[:k] == text[-k:]:
             return text[:k]
     best: tuple[int, int] | None = None  # (start, -end): earliest ending, longest suffix there
