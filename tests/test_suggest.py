@@ -197,3 +197,23 @@ def test_seed_table_rows_and_judgements_file():
     assert {j["verdict"] for j in judged.values()} <= {"OK", "OK-N", "not-OK"}
     body, stats = render(table, judged)
     assert stats["rows"] == len(table) and body.count("\n") == len(table) - 1
+
+
+def test_unitless_number_gets_the_unit_its_name_states():
+    corpus = {f.id: f for f in load_corpus()}
+    form = corpus["corpus-015"]
+    ind = next(i for i in form.indicators if i.name == "开展小型水利工程建设(个)")
+    assert diagnose(ind)[0] == "no_unit"
+    top = suggest_rewrites(ind, form)[0]
+    assert (top.name, top.value) == ("开展小型水利工程建设", "=1(个)")
+    assert top.source is None and "模板" in top.reason and top.measurable
+
+
+def test_no_implausible_values_are_suggested(seed_forms):
+    from jixiao.suggest.rewrite import plausible
+
+    for form in seed_forms:
+        for sugg in suggest_rewrites_batch(form.indicators, form):
+            for s in sugg:
+                v = Value.parse(s.value)
+                assert plausible(s.name, v.number, v.unit), s.as_text()
