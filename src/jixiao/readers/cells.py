@@ -790,8 +790,8 @@ class _Parser:
 
     def take_label_value(self, kind: str, value: str) -> None:
         v = value.strip()
-        if not v or header_role(v) or self.label(v):
-            return
+        if not v or header_role(v) or self.label(v) or self.label(re.sub(r"[(（][^()（）]*[)）]$", "", v)):
+            return  # the next cell is another label ("中期目标(2024年—2026年)"), not a value
         f = self.form
         if kind == "project":
             f.project_name = v
