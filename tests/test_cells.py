@@ -58,6 +58,10 @@ EXACT = [
     ("021", "self-evaluation with 分值 before 年度指标值 and 其中 sub-rows"),
     ("002", "Sichuan 项目完成指标 printed over two lines, whitespace cells"),
     ("050", "whole table flattened into one long whitespace line"),
+    ("024", "Anhui 中期+年度 groups printed one cell per line, rows ended by '||||'"),
+    ("014", "one cell per line without '|', blank lines between cells"),
+    ("053", "whitespace rows under a two-line header (年度|实际 / 指标值|完成值)"),
+    ("003", "notice prose: (一)数量指标 headings and 'name≥value;' lines"),
 ]
 
 
@@ -65,7 +69,7 @@ EXACT = [
 def test_layout_parses_to_the_transcribed_rows(n, layout):
     d = _form(n)
     forms = read_cells_text(_raw(n), f"raw/{n}.txt")
-    form = next(f for f in forms if f.project_name == d["project_name"])
+    form = forms[0] if len(forms) == 1 else next(f for f in forms if f.project_name == d["project_name"])
     got = [(norm(i.name), norm(i.value.raw)) for i in form.indicators]
     want = [(norm(r["level3"]), norm(r["value"])) for r in d["indicators"]]
     assert got == want, layout
@@ -84,6 +88,16 @@ def test_hainan_indicator_type_template():
     got = [(norm(i.name), norm(i.value.raw)) for i in form.indicators]
     assert got[: len(want)] == want
     assert [i.level1 for i in form.indicators[:4]] == ["产出指标"] * 4
+
+
+def test_bracket_prose_list():
+    # 【产出指标-数量指标】 / 指标1:机柜数量(≥77台): the transcribed project's rows come first
+    d = _form("031")
+    form = read_cells_text(_raw("031"), "raw/031.txt")[0]
+    want = [(norm(r["level3"]), norm(r["value"])) for r in d["indicators"]]
+    got = [(norm(i.name), norm(i.value.raw)) for i in form.indicators]
+    assert got[: len(want)] == want
+    assert [i.level2 for i in form.indicators[:4]] == ["数量指标", "质量指标", "时效指标", "成本指标"]
 
 
 @pytest.mark.parametrize("n", ["056", "058"])
