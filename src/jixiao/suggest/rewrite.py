@@ -55,6 +55,8 @@ TIMELINESS_CONFIDENCE = 0.5
 CORPUS_BONUS = 0.03
 #: bonus per content word shared with the original (corpus) or trigger word found in it (template), max 2
 WORD_BONUS = 0.1
+#: bonus for a suggestion that contains the original's object (空调维修 in 空调维修台数)
+OBJECT_BONUS = 0.04
 #: a template offered for any indicator of its category (no trigger word) is a fallback
 GENERIC_PENALTY = 0.15
 #: another project's deadline is a pattern, not a value: ranked a little lower
@@ -538,7 +540,7 @@ def _corpus_suggestions(
             loose = not key_words(ind.name) or level2 == "服务对象满意度指标"
             if not (loose and sim >= _close(emb_thr)):
                 continue
-        score = sim + WORD_BONUS * min(len(shared), 2) + (0.04 if contains_obj else 0.0)
+        score = sim + WORD_BONUS * min(len(shared), 2) + (OBJECT_BONUS if contains_obj else 0.0)
         cands.append((score, sim, row, m, shared))
     if not cands:
         return []
@@ -679,6 +681,8 @@ def _template_suggestions(ind, level2, form, emb, qvec) -> list[Suggestion]:
         return []
     vecs = np.asarray(emb.encode([c[1] for c in cands]), dtype=np.float32)
     sims = vecs @ qvec
+    obj = object_of(ind.name)
+    obj_ok = bool(obj) and len(obj) >= 2
     out = []
     for (hits, tname, value, t), sim in zip(cands, sims):
         number_note = "；数值 N 按本项目实际填写" if "N" in value else (
@@ -694,7 +698,9 @@ def _template_suggestions(ind, level2, form, emb, qvec) -> list[Suggestion]:
                 source=None,
                 similarity=float(sim),
                 basis="template",
-                score=float(sim) + WORD_BONUS * min(hits, 2) - (0.0 if hits else GENERIC_PENALTY),
+                # + the same 0.04 a corpus neighbour gets for containing the original's object
+                score=float(sim) + WORD_BONUS * min(hits, 2) - (0.0 if hits else GENERIC_PENALTY)
+                + (OBJECT_BONUS if "{对象}" in t["name"] and obj_ok else 0.0),
             )
         )
         out[-1]._generic = not hits  # type: ignore[attr-defined]
@@ -763,8 +769,9 @@ def _merge(corpus: list[Suggestion], templates: list[Suggestion], k: int, reason
         picked.append(s)
         if len(picked) >= k:
             break
-    # always show at least one measurable suggestion when any exists
-    if picked and not any(s.measurable for s in picked):
+    # always show at least one measurable suggestion when any exists (with k=1 the best-ranked
+    # suggestion stays, even a count left as N: it is the right rewrite)
+    if len(picked) >= 2 and not any(s.measurable for s in picked):
         extra = next((s for s in pool if s.measurable and s not in picked), None)
         if extra is not None:
             picked[-1] = extra
