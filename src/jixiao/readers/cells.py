@@ -306,6 +306,7 @@ class Unit:
     end: bool = False  # a row-terminator line ("||||")
     row_end: bool = False  # one cell followed by empty cells ("基本建立 | |"): the row ends here
     glued: bool = False  # cells recovered from a line printed without separators (read as a stream)
+    lead_empty: int = 0  # empty cells dropped before the first one (a merged level-1 cell)
 
 
 @lru_cache(maxsize=1)
@@ -563,9 +564,11 @@ def tokenise(body: str) -> list[Unit]:
                 full = [p.strip() for p in line.split("|")]
                 units.append(Unit([parts[0]], exact=True, row_end=len(full) > 2))
                 continue
+            lead = 0
             while parts and not parts[0]:
                 parts.pop(0)
-            units.append(Unit(parts))
+                lead += 1
+            units.append(Unit(parts, lead_empty=lead))
         else:
             toks = _merge_brackets(line.split())
             units.append(Unit(toks, spaced=True))
@@ -606,8 +609,8 @@ class _Cats:
                 kind = "l1"
             elif self.l1 and self.l1 == c.std1:
                 kind = "l2"
-            elif not first_in_row:
-                kind = "l2"
+            elif not first_in_row or (self.l1 is None and self.l2 is not None):
+                kind = "l2"  # in the level-2 column, or a table whose level-1 column is not printed
             elif c.std2 == "成本指标" and self.l1 == "产出指标":
                 kind = "l2"
             else:
@@ -666,6 +669,7 @@ class _Parser:
         self.expect: str | None = None  # a label seen, its value expected in the next cell
         self.in_table = False
         self.prose_mode = False  # categories come from notice headings ("(一)数量指标")
+        self.lead_empty = 0
         self.hdr_buf: list[Unit] = []
         self.group_buf: list[str] = []
         self.rows_at_header = -1
@@ -836,7 +840,7 @@ class _Parser:
         return hit
 
     # -- categories at the start of a row
-    def leading(self, cells: list[str], cats: _Cats) -> int:
+    def leading(self, cells: list[str], cats: _Cats, lead_empty: int = 0) -> int:
         """Consume leading category / noise cells; return the index of the first other cell."""
         i = 0
         seen = 0
@@ -856,7 +860,7 @@ class _Parser:
                 cat2 = category(cats.frags)
                 if cat2:
                     cats.frags = ""
-                    cats.apply(cat2, seen == 0, False)
+                    cats.apply(cat2, seen == 0 and not lead_empty, False)
                     seen += 1
                     i += 1
                     continue
@@ -867,7 +871,7 @@ class _Parser:
             if cat is None:
                 break
             more = any(category(x) for x in cells[i + step: i + step + 2] if x.strip())
-            cats.apply(cat, seen == 0, more)
+            cats.apply(cat, seen == 0 and not lead_empty, more)
             cats.frags = ""
             seen += 1
             i += step
@@ -896,7 +900,7 @@ class _Parser:
                 roles_a.pop()
         else:
             roles_a, roles_b = roles, None
-        i = self.leading(cells, self.cats)
+        i = self.leading(cells, self.cats, self.lead_empty)
         rest = [c for c in cells[i:]]
         if not any(x.strip() for x in rest):
             return None
@@ -1175,7 +1179,9 @@ class _Parser:
                     continue
                 self.stream_cell(c, u.exact, u.row_end)
             return
+        self.lead_empty = u.lead_empty
         self.row(cells, u.spaced)
+        self.lead_empty = 0
 
 
 # ----------------------------------------------------------------------------------------------
