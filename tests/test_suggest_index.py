@@ -106,3 +106,14 @@ def test_read_index_round_trip(tmp_path):
     for kind in ix.KINDS:
         assert back.meta[kind] == json.loads(json.dumps(built.meta[kind], ensure_ascii=False))
         assert np.allclose(back.vectors[kind], built.vectors[kind], atol=1e-3)
+
+
+def test_module_search_returns_citable_metadata():
+    from jixiao.nlp.embed import get_embedder
+
+    q = get_embedder().encode(["安全事故发生次数 =0(次)"])
+    hits = ix.search(q, k=3, kind="indicator_value")[0]
+    assert len(hits) == 3
+    for meta, score in hits:
+        assert meta["kind"] == "indicator_value" and meta["project_name"] and "value" in meta
+    assert hits[0][0]["name"] == "安全事故发生次数"

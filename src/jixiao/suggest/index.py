@@ -166,6 +166,13 @@ class Index:
             self._form_rows[kind] = {f: np.asarray(r, dtype=np.int64) for f, r in by.items()}
         return self._form_rows[kind].get(form_id, np.zeros(0, dtype=np.int64))
 
+    def row_meta(self, kind: str, row: int) -> dict[str, Any]:
+        """Metadata of a row; an ``indicator_value`` row is completed from its ``indicator`` row."""
+        m = self.meta[kind][row]
+        if kind == "indicator_value" and "ref" in m:
+            return dict(self.meta["indicator"][m["ref"]], kind=kind, text=m["text"], ref=m["ref"])
+        return m
+
     def names_by_project(self) -> dict[str, dict[str, set[str]]]:
         """project name -> form id -> set of its (whitespace-free, NFKC) raw indicator names."""
         if "_by_project" not in self._form_rows:
@@ -448,7 +455,7 @@ def search(query_vecs: np.ndarray, k: int = 10, kind: str = "indicator", exclude
     """
     index = load_index()
     res = index.search(query_vecs, k=k, kind=kind, exclude_forms=exclude_forms, ann=ann)
-    return [[(index.meta[kind][r], s) for r, s in hits] for hits in res]
+    return [[(index.row_meta(kind, r), s) for r, s in hits] for hits in res]
 
 
 __all__ = [
