@@ -642,7 +642,7 @@ _PROSE_OP = re.compile(r"[≥≤≧≦><＞＜=]|大于等于|小于等于|不�
 
 
 def _name_op_value(text: str) -> tuple[str, str] | None:
-    """"name≥value" prose: split at the first comparison outside brackets; the value ends at a comma."""
+    """Prose "name≥value": split at the first comparison outside brackets; the value ends at a comma."""
     depth = 0
     for k, ch in enumerate(text):
         if ch in "(（[【":
