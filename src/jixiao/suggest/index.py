@@ -45,10 +45,12 @@ INDEX_VERSION = 1
 KINDS = ("indicator", "indicator_value", "project", "goal")
 #: Above this many vectors of one kind, search uses the approximate (usearch HNSW) index.
 ANN_THRESHOLD = 50_000
-#: HNSW parameters; ``expansion_search`` is raised to at least 4·k per query.
+#: HNSW parameters; ``expansion_search`` is raised to at least 8·k per query.
 ANN_CONNECTIVITY = 32
 ANN_EXPANSION_ADD = 128
 ANN_EXPANSION_SEARCH = 256
+#: indexes up to this size are built single-threaded (deterministic graph)
+ANN_SERIAL_BUILD = 200_000
 _PROBES = ("办公用房安全性", "工作人员满意度 ≥90%", "培训及时性", "安全事故发生次数 =0(次)", "年度总体目标")
 _GOAL_CHARS = 400
 
@@ -260,7 +262,9 @@ class Index:
                 connectivity=ANN_CONNECTIVITY, expansion_add=ANN_EXPANSION_ADD,
                 expansion_search=ANN_EXPANSION_SEARCH,
             )
-            idx.add(np.arange(len(mat), dtype=np.uint64), mat)
+            # single-threaded insertion gives the same graph on every run (multi-threaded insertion
+            # order varies); only large indexes are built with all cores
+            idx.add(np.arange(len(mat), dtype=np.uint64), mat, threads=1 if len(mat) <= ANN_SERIAL_BUILD else 0)
             self._ann[kind] = idx
         return self._ann[kind]
 
@@ -272,7 +276,7 @@ class Index:
         for i in range(len(q)):
             ex = set(excl_rows[i].tolist())
             want = min(n, k + len(ex))
-            idx.expansion_search = max(ANN_EXPANSION_SEARCH, 4 * want)
+            idx.expansion_search = max(ANN_EXPANSION_SEARCH, 8 * want)
             res = idx.search(q[i], want)
             rows = [int(r) for r in np.asarray(res.keys).ravel()[:want] if int(r) not in ex]
             # re-score exactly so that scores are comparable with the exact search
