@@ -452,3 +452,21 @@ def test_wrap_cells_keeps_closing_punctuation_off_the_line_start():
         lines = wrap_cells(text, width)
         assert not any(line[:1] in "，。；：、）」" for line in lines[1:]), (width, lines)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_is_report_recognises_own_output_only(reviews, tmp_path):
+    from jixiao.corpus import corpus_path
+    from jixiao.review.report import is_report
+
+    for fmt in FORMATS:
+        out = tmp_path / f"r.{fmt}"
+        get_writer(fmt)(reviews[:2], ERRORS, out)
+        assert is_report(out), fmt
+    empty = tmp_path / "empty.txt"
+    get_writer("text")([], [], empty)
+    assert is_report(empty)
+    parsed = tmp_path / "parsed.json"  # `jixiao parse` output is an input, not a report
+    parsed.write_text(json.dumps({"forms": [r.form.to_dict() for r in reviews[:2]], "errors": []},
+                                 ensure_ascii=False, indent=1), encoding="utf-8")
+    for p in (EXAMPLE, corpus_path(), parsed, tmp_path / "missing.json"):
+        assert not is_report(p), p

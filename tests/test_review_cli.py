@@ -277,3 +277,31 @@ def test_dash_means_stdout():
 def test_a_file_named_twice_is_reviewed_once():
     _, doc = review_json(SEED, EXAMPLES, SEED)
     assert len(doc["forms"]) == 12
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "html", "sarif", "xlsx"])
+def test_rerun_into_the_input_folder_every_format(tmp_path, fmt):
+    d = tmp_path / "inbox"
+    d.mkdir()
+    shutil.copy(SEED, d / "seed.txt")
+    out = d / f"review.{'txt' if fmt == 'text' else fmt}"
+    for _ in range(2):  # the second run recognises its own report, skips it and replaces it
+        res = run("review", d, "-f", fmt, "-o", out, "--no-progress")
+        assert res.exit_code == 0, res.stderr
+        assert "12 forms reviewed" in res.stderr
+
+
+def test_inputs_are_never_overwritten(tmp_path):
+    d = tmp_path / "inbox"
+    d.mkdir()
+    form = d / "seed.txt"
+    shutil.copy(SEED, form)
+    before = form.read_bytes()
+    res = run("review", form, "-f", "json", "-o", form)
+    assert res.exit_code == 2 and "input file" in res.stderr
+    res = run("review", d, "-f", "text", "-o", form)  # a form inside the input folder
+    assert res.exit_code == 2 and "refusing to overwrite" in res.stderr
+    res = run("review", d, "--write-baseline", form)
+    assert res.exit_code == 2
+    assert form.read_bytes() == before
+    assert sorted(p.name for p in d.iterdir()) == ["seed.txt"]

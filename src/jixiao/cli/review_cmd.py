@@ -74,6 +74,24 @@ def _unknown_rules(patterns: list[str]) -> list[str]:
     return [p for p in patterns if not any(p == r.name or r.code.startswith(p.upper()) for r in rules)]
 
 
+def _check_overwrite(paths: list[Path], targets: dict[str, Path | None]) -> None:
+    """Inputs are never modified: refuse an output that is an input file, or an existing file inside
+    an input folder that is not an earlier jixiao report (that one is skipped as input and replaced)."""
+    from jixiao.review.report import is_report
+
+    files = {p.resolve() for p in paths if p.is_file()}
+    dirs = [p.resolve() for p in paths if p.is_dir()]
+    for opt, target in targets.items():
+        if target is None:
+            continue
+        t = target.resolve()
+        if t in files:
+            raise _usage(f"{opt} {target}: that is an input file; inputs are never overwritten")
+        if t.is_file() and any(t.is_relative_to(d) for d in dirs) and not is_report(t):
+            raise _usage(f"{opt} {target}: an input folder holds this file and it is not a jixiao report; "
+                         "refusing to overwrite it")
+
+
 def expand_paths(paths: list[Path]) -> list[Path | tuple[Path, str]]:
     """Files to read, in order: directories are walked recursively for form files.
 
@@ -218,6 +236,7 @@ def review(
         except OSError as e:
             raise _usage(f"--baseline {baseline}: {e.strerror or e}") from None
 
+    _check_overwrite(paths, {"-o": output, "--write-baseline": write_baseline})
     own_files = [p for p in (output, baseline, write_baseline) if p is not None]
     reviews, errors = collect_forms(paths, progress=progress, config=cfg, skip=own_files)
 

@@ -41,4 +41,38 @@ def write_report(fmt: str, reviews: list, errors: list[dict], out: Any, **opts: 
     get_writer(fmt)(reviews, errors, out, **opts)
 
 
-__all__ = ["BINARY_FORMATS", "FORMATS", "get_writer", "write_report"]
+def is_report(path: Any) -> bool:
+    """Whether the file at ``path`` looks like something ``jixiao review`` wrote (a report of any format
+    or a baseline). Used to tell last run's report apart from an input form before overwriting it."""
+    import zipfile
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        with open(p, "rb") as f:
+            head = f.read(4096)
+            size = f.seek(0, 2)
+            f.seek(max(0, size - 4096))
+            tail = f.read()
+    except OSError:
+        return False
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(p) as z:
+                wb = z.read("xl/workbook.xml")
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return False
+        return b'name="Summary"' in wb and b'name="Errors"' in wb
+    h = head.decode("utf-8", "replace")
+    t = tail.decode("utf-8", "replace")
+    return (
+        '<meta name="generator" content="jixiao">' in h  # html
+        or ('"version": "2.1.0"' in h and '"name": "jixiao"' in h)  # sarif
+        or (h.lstrip().startswith("{") and '"forms"' in h and '"summary"' in t and '"unreadable"' in t)  # json
+        or ('"fingerprints"' in h and '"version"' in h)  # baseline
+        or ("\n得分 " in h and "─" in h)  # text
+        or h.startswith(("没有可审核的表单", "无法读取的文件"))
+    )
+
+
+__all__ = ["BINARY_FORMATS", "FORMATS", "get_writer", "is_report", "write_report"]

@@ -148,6 +148,7 @@ def iter_html(reviews: list[FormReview], errors: list[dict], *, title: str = "ç»
     s = summary(reviews, errs)
     order = {id(r): k for k, r in enumerate(reviews, 1)}
     out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+           '<meta name="generator" content="jixiao">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
            f"<h1>{esc(title)}</h1>"]
