@@ -22,8 +22,18 @@ from jixiao.model import Indicator
 from jixiao.taxonomy import LEVEL1, LEVEL2, parent_of
 from jixiao.values import parse_value
 
-#: weights of the project-name and goal similarities when both are available
-W_PROJECT, W_GOAL = 0.6, 0.4
+#: weights of the similarity signals between a query and a past form (renormalised over the signals
+#: available: a form without a goal, a query without a project name …)
+SIGNAL_WEIGHTS = {
+    "project": 0.40,       # query project name ↔ form project name
+    "project_goal": 0.10,  # query project name ↔ form goal
+    "project_ind": 0.20,   # query project name ↔ the form's 3 closest indicator names
+    "goal": 0.30,          # query goal ↔ form goal
+    "goal_project": 0.10,  # query goal ↔ form project name
+    "goal_ind": 0.20,      # query goal ↔ the form's 3 closest indicator names
+}
+#: indicator rows examined for the indicator evidence
+MAX_EVIDENCE_ROWS = 5000
 UNCATEGORISED = "未分类"
 #: items kept per level-2 category in a recommended set
 PER_CATEGORY = 6
@@ -95,7 +105,14 @@ def _form_row(meta: dict[str, Any], sim: float) -> dict[str, Any]:
 
 def similar_forms(project_name: str | None = None, goal: str | None = None, k_forms: int = 5, index=None,
                   exclude_forms=None) -> list[dict[str, Any]]:
-    """The ``k_forms`` corpus forms most similar to a project name and/or goal text."""
+    """The ``k_forms`` corpus forms most similar to a project name and/or goal text.
+
+    Signals (cosines), combined with the weights of :data:`SIGNAL_WEIGHTS` renormalised over the
+    signals a form has: project name ↔ project name; goal ↔ goal; project name ↔ goal; and
+    *indicator evidence*: the mean of the 3 best cosines between the query texts and the form's
+    indicator names (a goal that lists 堤防/灌区/饮水 finds the form whose indicators are about them
+    even when the project names differ).
+    """
     from jixiao.nlp.embed import get_embedder
 
     from jixiao.suggest.index import load_index
@@ -104,31 +121,47 @@ def similar_forms(project_name: str | None = None, goal: str | None = None, k_fo
         raise ValueError("give a project name or a goal text")
     index = index or load_index()
     emb = get_embedder()
-    texts = [t for t in (project_name, goal) if t]
-    q = np.asarray(emb.encode(texts), dtype=np.float32)
-    qp = q[0] if project_name else None
-    qg = q[-1] if goal else None
+    queries = {k: t for k, t in (("project", project_name), ("goal", goal)) if t}
+    qv = dict(zip(queries, np.asarray(emb.encode(list(queries.values())), dtype=np.float32)))
 
-    def sims(kind: str, vec) -> dict[str, tuple[float, dict]]:
-        if vec is None or index.size(kind) == 0:
+    def per_form(kind: str, vec) -> dict[str, float]:
+        if index.size(kind) == 0:
             return {}
         hits = index.search(vec, k=index.size(kind), kind=kind, exclude_forms=exclude_forms)[0]
-        return {index.meta[kind][r]["form"]: (s, index.meta[kind][r]) for r, s in hits}
+        out: dict[str, float] = {}
+        for r, s in hits:
+            out.setdefault(index.meta[kind][r]["form"], s)  # hits are sorted: first = best
+        return out
 
-    by_proj = sims("project", qp if qp is not None else qg)
-    by_goal = sims("goal", qg if qg is not None else qp)
-    scores: dict[str, tuple[float, dict]] = {}
-    for fid, (sp, meta) in by_proj.items():
-        sg = by_goal.get(fid, (None, None))[0]
-        if project_name and goal:
-            s = W_PROJECT * sp + W_GOAL * sg if sg is not None else sp * (W_PROJECT + W_GOAL) - 0.05
-        elif project_name:
-            s = sp if sg is None else 0.8 * sp + 0.2 * sg
-        else:  # goal only: goal-to-goal, with the project name as a weaker signal
-            s = sg if sg is not None else 0.8 * sp
-            if sg is not None:
-                s = 0.8 * sg + 0.2 * sp
-        scores[fid] = (s, meta)
+    def evidence(vec) -> dict[str, float]:
+        n = min(index.size("indicator"), MAX_EVIDENCE_ROWS)
+        hits = index.search(vec, k=n, kind="indicator", exclude_forms=exclude_forms)[0]
+        best: dict[str, list[float]] = {}
+        for r, s in hits:
+            lst = best.setdefault(index.meta["indicator"][r]["form"], [])
+            if len(lst) < 3:
+                lst.append(s)
+        return {f: float(np.mean(v)) for f, v in best.items()}
+
+    signals: dict[str, dict[str, float]] = {}
+    if "project" in qv:
+        signals["project"] = per_form("project", qv["project"])
+        signals["project_goal"] = per_form("goal", qv["project"])
+        signals["project_ind"] = evidence(qv["project"])
+    if "goal" in qv:
+        signals["goal"] = per_form("goal", qv["goal"])
+        signals["goal_project"] = per_form("project", qv["goal"])
+        signals["goal_ind"] = evidence(qv["goal"])
+    metas = {index.meta["project"][i]["form"]: index.meta["project"][i] for i in range(index.size("project"))}
+    scores = {}
+    for fid, meta in metas.items():
+        tot = wsum = 0.0
+        for name, w in SIGNAL_WEIGHTS.items():
+            if name in signals and fid in signals[name]:
+                tot += w * signals[name][fid]
+                wsum += w
+        if wsum:
+            scores[fid] = (tot / wsum, meta)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))[:k_forms]
     return [_form_row(meta, s) for fid, (s, meta) in ranked]
 
