@@ -20,6 +20,11 @@ B. **Name only → measurable form**. For each measurable indicator, its value i
 
 Both are compared with a baseline: the top-3 nearest measurable indicators of the same category
 (pure retrieval, no object filter, no merging, no templates).
+
+C. **Indicator sets**: each form with a project name and ≥ 3 measurable indicators is held out and
+   a set is recommended from its project name alone; recall = share of its measurable indicators
+   with a same-category close paraphrase in the set, against a set built the same way from 5 random
+   forms.
 """
 
 from __future__ import annotations
@@ -155,12 +160,57 @@ def evaluate(forms=None, index=None, k: int = 3, max_examples: int = 12) -> dict
                     bb = max(same_unit) if same_unit else -1.0
                 B.base_best.append(bb)
                 B.base_hits += bb >= thr
-    return {"A": A, "B": B, "related": thr, "embedder": emb.name, "forms": len(forms),
+    C = _evaluate_sets(forms, index, emb, thr)
+    return {"A": A, "B": B, "C": C, "related": thr, "embedder": emb.name, "forms": len(forms),
             "indicators": sum(len(f.indicators) for f in forms), "k": k}
 
 
+def _evaluate_sets(forms, index, emb, thr, k_forms: int = 5, seed: int = 0) -> dict:
+    """C: for each form (held out), the set recommended from its project name alone; recall of its
+    measurable indicators = share with a same-category close paraphrase in the set. Baseline: the set
+    built the same way (same filtering, merging, cap per category) from ``k_forms`` random forms."""
+    import random
+
+    from jixiao.suggest.recommend import set_from_forms, suggest_set
+    from jixiao.suggest.rewrite import _same_category, diagnose, own_form_ids
+
+    rng = random.Random(seed)
+    ids = index.form_ids()
+    rec, base, n_forms = [], [], 0
+    for form in forms:
+        meas = [i for i in form.indicators if i.level2 and diagnose(i)[0] is None
+                and i.value.kind == "quantitative" and i.value.unit]
+        if len(meas) < 3 or not form.project_name:
+            continue
+        excl = set(own_form_ids(form, index)) or {form.id}
+        res = suggest_set(project_name=form.project_name, k_forms=k_forms, index=index, exclude_forms=excl)
+        items = res.items()
+        others = [f for f in ids if f not in excl]
+        pick = rng.sample(others, min(k_forms, len(others)))
+        rand = set_from_forms([{"form": f, "similarity": 0.0} for f in pick], index)
+        rand_items = [(it.name, it.level2) for it in rand.items()]
+        mv = emb.encode([m.name for m in meas])
+
+        def recall(pairs):
+            if not pairs:
+                return 0.0
+            sv = emb.encode([p[0] for p in pairs])
+            sims = mv @ sv.T
+            hit = 0
+            for a, m in enumerate(meas):
+                ok = [b for b, p in enumerate(pairs) if _same_category(m.level2, p[1])]
+                hit += bool(ok) and float(sims[a, ok].max()) >= thr
+            return hit / len(meas)
+
+        rec.append(recall([(it.name, it.level2) for it in items]))
+        base.append(recall(rand_items))
+        n_forms += 1
+    return {"forms": n_forms, "recall": float(np.mean(rec)) if rec else float("nan"),
+            "baseline": float(np.mean(base)) if base else float("nan"), "k_forms": k_forms}
+
+
 def render(r: dict) -> str:
-    A, B = r["A"], r["B"]
+    A, B, C = r["A"], r["B"], r["C"]
     ts = sorted({round(r["related"], 3), 0.6, 0.7, 0.8, 0.9})
     sens = "\n".join(f"| {t:.3f} | {A.at(t)} | {A.at(t, True)} | {B.at(t)} | {B.at(t, True)} |" for t in ts)
     ex_a = "\n".join(f"- {e}" for e in A.examples) or "- (none)"
@@ -202,6 +252,18 @@ Examples of hits:
 
 {ex_b}
 
+## C. Indicator sets from the project name alone
+
+For each form with a project name and at least 3 measurable indicators ({C['forms']} forms), the form is
+held out and `suggest_set(project_name=…, k_forms={C['k_forms']})` is asked for a set; recall = share of
+the form's measurable indicators that have a same-category close paraphrase (cosine ≥ the `related`
+threshold) in the set.
+
+| measure | mean recall |
+|---|---:|
+| **set from the {C['k_forms']} most similar forms** | **{C['recall']:.1%}** |
+| baseline: set built the same way from {C['k_forms']} random forms | {C['baseline']:.1%} |
+
 ## Sensitivity to the paraphrase threshold
 
 The calibrated `related` threshold of this embedder is low (it separates "same meaning" from
@@ -230,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     out = args.output or ((repo_root() or Path.cwd()) / "docs" / "suggestions-eval.md")
     atomic_write_text(out, render(r))
     A, B = r["A"], r["B"]
+    C = r["C"]
     print(f"{out}: A weak->sibling {A.hits}/{A.n} ({A.share(A.hits)}), baseline {A.base_hits}/{A.n}; "
-          f"B name->measurable {B.hits}/{B.n} ({B.share(B.hits)}), baseline {B.base_hits}/{B.n}")
+          f"B name->measurable {B.hits}/{B.n} ({B.share(B.hits)}), baseline {B.base_hits}/{B.n}; "
+          f"C set recall {C['recall']:.1%} over {C['forms']} forms, random-forms baseline {C['baseline']:.1%}")
     return 0
 
 

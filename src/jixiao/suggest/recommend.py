@@ -185,9 +185,25 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
     )
 
     index = index or load_index()
+    forms = similar_forms(project_name, goal, k_forms=k_forms, index=index, exclude_forms=exclude_forms)
+    return set_from_forms(forms, index, per_category=per_category,
+                          input={"project_name": project_name, "goal": goal, "k_forms": k_forms})
+
+
+def set_from_forms(forms: list[dict[str, Any]], index=None, per_category: int | None = PER_CATEGORY,
+                   input: dict[str, Any] | None = None) -> IndicatorSet:
+    """The indicator set built from given forms (rows as returned by :func:`similar_forms`: at least
+    ``form`` and ``similarity``)."""
+    from jixiao.nlp.embed import get_embedder
+
+    from jixiao.suggest.index import load_index
+    from jixiao.suggest.rewrite import (
+        _classifier, _norm, _thresholds, diagnose, format_value, plausible, suggest_rewrites_batch,
+    )
+
+    index = index or load_index()
     emb = get_embedder()
     thr = _thresholds(emb)
-    forms = similar_forms(project_name, goal, k_forms=k_forms, index=index, exclude_forms=exclude_forms)
     form_sim = {f["form"]: f["similarity"] for f in forms}
     meta = index.meta["indicator"]
     rows = []
@@ -291,9 +307,9 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
         if per_category is None or len(bucket) < per_category:
             bucket.append(it)
     return IndicatorSet(
-        input={"project_name": project_name, "goal": goal, "k_forms": k_forms},
+        input=input or {"forms": [f["form"] for f in forms]},
         forms=forms, indicators=out, dropped=dropped + len(executions),
     )
 
 
-__all__ = ["IndicatorSet", "SetItem", "similar_forms", "suggest_set"]
+__all__ = ["IndicatorSet", "SetItem", "set_from_forms", "similar_forms", "suggest_set"]
