@@ -177,12 +177,7 @@ def suggest_set(project_name: str | None = None, goal: str | None = None, k_form
     At most ``per_category`` items per level-2 category are kept (most supported first, then those
     from the most similar forms); None keeps all.
     """
-    from jixiao.nlp.embed import get_embedder
-
     from jixiao.suggest.index import load_index
-    from jixiao.suggest.rewrite import (
-        _classifier, _norm, _thresholds, diagnose, format_value, plausible, suggest_rewrites_batch,
-    )
 
     index = index or load_index()
     forms = similar_forms(project_name, goal, k_forms=k_forms, index=index, exclude_forms=exclude_forms)
