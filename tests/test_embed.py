@@ -196,3 +196,21 @@ def test_pairs_are_real_corpus_indicators():
         counts[r["label"]] = counts.get(r["label"], 0) + 1
     assert set(counts) == {"related", "hard_negative", "unrelated"}
     assert counts["related"] >= 60 and counts["hard_negative"] >= 40 and counts["unrelated"] >= 60
+
+
+def test_sentence_transformers_folder_path(emb, tmp_path):
+    """A plain sentence-transformers folder named by path goes through SentenceTransformer (lazy torch)."""
+    st = pytest.importorskip("sentence_transformers")
+    from jixiao.nlp.embed import SentenceTransformerEmbedder
+
+    src = st.SentenceTransformer(str(model_dir()), device="cpu")
+    src.save(str(tmp_path / "st"))
+    assert not (tmp_path / "st" / "config.json").exists()  # a sentence-transformers folder, not model2vec
+    with pytest.warns(UserWarning, match="thresholds"):
+        e = get_embedder(str(tmp_path / "st"))
+    assert isinstance(e, SentenceTransformerEmbedder) and e.dim == emb.dim and not e.calibrated
+    texts = ["空调维修完成率", "参训学员满意度"]
+    assert np.allclose(e.encode(texts), emb.encode(texts), atol=2e-3)
+    (tmp_path / "st" / "jixiao.json").write_text(json.dumps({"thresholds": {"duplicate": 0.95, "related": 0.5}}))
+    e2 = SentenceTransformerEmbedder(tmp_path / "st")
+    assert e2.calibrated and e2.thresholds == {"duplicate": 0.95, "related": 0.5}

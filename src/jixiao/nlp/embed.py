@@ -170,7 +170,8 @@ class SentenceTransformerEmbedder(Embedder):
 
         self.model = SentenceTransformer(str(folder), device="cpu")
         self.name = meta.get("name") or folder.name
-        self.dim = int(self.model.get_sentence_embedding_dimension() or len(self.model.encode(["x"])[0]))
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or len(self.model.encode(["x"])[0]))
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
