@@ -50,6 +50,7 @@ import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))  # jixiao.fsutil when run from a checkout without an install
 DOMAIN_DICT = ROOT / "src" / "jixiao" / "data" / "domain_dict.txt"
 CORPUS_VOCAB = HERE / "vocab_corpus.txt"
 DEFAULT_OUT = HERE / "zh-static-v1"
@@ -166,25 +167,28 @@ def sha256(path: Path) -> str:
 
 
 def save(out: Path, W: np.ndarray, tok, meta: dict) -> dict[str, str]:
-    from safetensors.numpy import save_file
+    """Write the model folder; every file is written atomically (temp file + rename)."""
+    from safetensors.numpy import save as st_save
+
+    from jixiao.fsutil import atomic_write_bytes, atomic_write_text
 
     out.mkdir(parents=True, exist_ok=True)
-    save_file({"embeddings": np.ascontiguousarray(W)}, str(out / "model.safetensors"))
-    tok.save(str(out / "tokenizer.json"), pretty=False)
+    atomic_write_bytes(out / "model.safetensors", st_save({"embeddings": np.ascontiguousarray(W)}))
+    atomic_write_text(out / "tokenizer.json", tok.to_str(pretty=False))
     config = {"model_type": "model2vec", "architectures": ["StaticModel"], "tokenizer_name": "jixiao-jieba-unigram",
               "apply_pca": int(W.shape[1]), "apply_zipf": False, "sif_coefficient": SIF_A, "hidden_dim": int(W.shape[1]),
               "seq_length": 1000000, "normalize": True, "embedding_dtype": "float16"}
-    (out / "config.json").write_text(json.dumps(config, indent=4) + "\n", encoding="utf-8")
+    atomic_write_text(out / "config.json", json.dumps(config, indent=4) + "\n")
     modules = [{"idx": 0, "name": "0", "path": ".", "type": "sentence_transformers.models.StaticEmbedding"},
                {"idx": 1, "name": "1", "path": "1_Normalize", "type": "sentence_transformers.models.Normalize"}]
-    (out / "modules.json").write_text(json.dumps(modules, indent=4) + "\n", encoding="utf-8")
+    atomic_write_text(out / "modules.json", json.dumps(modules, indent=4) + "\n")
     sums = {name: sha256(out / name) for name in HASHED}
-    (out / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()), encoding="utf-8")
+    atomic_write_text(out / "SHA256SUMS", "".join(f"{h}  {n}\n" for n, h in sums.items()))
     # build metadata; thresholds are added by models/eval_embeddings.py --write
     meta_path = out / "jixiao.json"
     old = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     old.update(meta)
-    (out / "jixiao.json").write_text(json.dumps(old, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(meta_path, json.dumps(old, ensure_ascii=False, indent=2) + "\n")
     return sums
 
 
