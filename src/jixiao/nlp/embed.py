@@ -89,25 +89,29 @@ class Embedder:
         out = np.zeros((len(texts), self.dim), np.float32)
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        fresh: dict[str, np.ndarray] = {}
         if missing:
-            vecs = np.asarray(self._encode(missing), dtype=np.float32)
+            vecs = np.asarray(self._encode(missing), dtype=np.float32).reshape(len(missing), self.dim)
             norms = np.linalg.norm(vecs, axis=1, keepdims=True)
             vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
+            fresh = dict(zip(missing, vecs))
             with self._lock:
-                for t, v in zip(missing, vecs):
-                    self._cache[t] = v
+                self._cache.update(fresh)
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
+        lost: list[int] = []
         with self._lock:
             for i, t in enumerate(texts):
-                v = self._cache.get(t)
-                if v is None:  # evicted meanwhile (more than CACHE_SIZE distinct texts in one call)
-                    v = self._encode([t])[0].astype(np.float32)
-                    n = float(np.linalg.norm(v))
-                    v = v / n if n > 0 else v
-                else:
+                v = fresh.get(t)
+                if v is None:
+                    v = self._cache.get(t)
+                    if v is None:  # evicted meanwhile by another thread's call
+                        lost.append(i)
+                        continue
                     self._cache.move_to_end(t)
                 out[i] = v
+        if lost:
+            out[lost] = self.encode([texts[i] for i in lost])
         return out
 
     def similarity(self, a, b) -> np.ndarray:
