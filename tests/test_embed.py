@@ -214,3 +214,15 @@ def test_sentence_transformers_folder_path(emb, tmp_path):
     (tmp_path / "st" / "jixiao.json").write_text(json.dumps({"thresholds": {"duplicate": 0.95, "related": 0.5}}))
     e2 = SentenceTransformerEmbedder(tmp_path / "st")
     assert e2.calibrated and e2.thresholds == {"duplicate": 0.95, "related": 0.5}
+
+
+def test_cache_is_bounded(emb, monkeypatch):
+    import jixiao.nlp.embed as embed_mod
+
+    monkeypatch.setattr(embed_mod, "CACHE_SIZE", 5)
+    names = ["空调维修完成率", "电梯更新完成率", "立体车库维修完成率", "办公楼维修完成率", "空调维修及时率",
+             "电梯更新及时率", "办公楼维修及时率", "工作人员满意度"]
+    X = emb.encode(names + names[:2])
+    assert len(emb._cache) <= 5
+    assert np.array_equal(X[0], X[-2]) and np.array_equal(X[1], X[-1])
+    assert np.allclose(emb.encode(names), X[: len(names)])
