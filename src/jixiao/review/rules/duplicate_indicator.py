@@ -1,12 +1,11 @@
+import math
 import re
 
 from jixiao.review.rules import RuleSkipped, rule
-import math
-
 from jixiao.review.text import bigrams, clean_name, norm, norm_loose, unit_family
 
 # Forms up to this many indicators compare every pair; larger ones (a 10,000-row table) only the
-# pairs that can reach the lexical threshold (prefix filtering), which finds exactly the same pairs.
+# pairs that can reach a reporting threshold (:func:`_large_form_pairs`), which finds the same findings.
 _ALL_PAIRS = 64
 
 
@@ -21,40 +20,54 @@ def _sim(sims, vecs, a: int, b: int) -> float:
     return float(sims[a, b]) if sims is not None else float(vecs[a] @ vecs[b])
 
 
-def _candidate_pairs(loose: list[str], grams: list[set[str]], t: float) -> list[tuple[int, int]]:
-    """Pairs ``(a, b)``, ``a < b``, in loop order, that can be the same name or have a bigram Jaccard ≥ t.
+def _target_key(ind):
+    """Indicators with equal keys have the same quantitative target (see :func:`_same_target`)."""
+    v = ind.value
+    if v.kind != "quantitative" or (v.number is not None and v.number != v.number):  # NaN equals nothing
+        return None
+    return (v.number, unit_family(v.unit))
 
-    Small forms: all pairs. Large ones: pairs with the same loose name plus pairs whose bigram
-    prefixes (rarest bigrams first, the |x| - ceil(t·|x|) + 1 rarest) intersect; a Jaccard ≥ t needs
-    an overlap ≥ t·|x|, so no qualifying pair is left out.
+
+def _large_form_pairs(inds, loose: list[str], grams: list[set[str]], lex_t: float):
+    """For each row ``b``, its candidate earlier rows ``a`` (ascending), for forms too large for all pairs.
+
+    A pair can only be reported when the loose names are equal, or the bigram Jaccard is ≥ 0.9, or
+    (same quantitative target only) ≥ min(0.5, ``lexical``). Prefix filtering finds every pair
+    that can reach such a Jaccard t: with the bigrams in one global order (rarest first), two sets
+    with Jaccard ≥ t share one of their first |x| - ceil(t·|x|) + 1 bigrams. So the candidates are
+    a superset of the qualifying pairs, and memory stays linear (no list of all pairs).
     """
-    n = len(loose)
-    if n <= _ALL_PAIRS or t <= 0:
-        return [(a, b) for a in range(n) for b in range(a + 1, n)]
-    pairs: set[tuple[int, int]] = set()
-    by_name: dict[str, list[int]] = {}
-    for i, k in enumerate(loose):
-        by_name.setdefault(k, []).append(i)
-    for ids in by_name.values():
-        pairs.update((ids[x], ids[y]) for x in range(len(ids)) for y in range(x + 1, len(ids)))
     freq: dict[str, int] = {}
     for g in grams:
         for w in g:
             freq[w] = freq.get(w, 0) + 1
-    posting: dict[str, list[int]] = {}
-    for i, g in enumerate(grams):
-        if not g:
-            continue
-        order = sorted(g, key=lambda w: (freq[w], w))
-        plen = len(order) - max(math.ceil(t * len(order) - 1e-9), 1) + 1
-        seen = set()
-        for w in order[:plen]:
-            for j in posting.get(w, ()):
-                if j not in seen:
-                    seen.add(j)
-                    pairs.add((j, i))
-            posting.setdefault(w, []).append(i)
-    return sorted(pairs)
+    t_low = min(0.5, lex_t)
+    by_name: dict[str, list[int]] = {}
+    post_high: dict[str, list[int]] = {}  # all rows, Jaccard ≥ 0.9
+    post_low: dict[tuple, list[int]] = {}  # (target key, bigram), Jaccard ≥ t_low
+    keys = [_target_key(ind) for _, ind in inds]
+
+    def prefix(order: list[str], t: float) -> list[str]:
+        return order[: len(order) - max(math.ceil(t * len(order) - 1e-9), 1) + 1]
+
+    for b in range(len(loose)):
+        order = sorted(grams[b], key=lambda w: (freq[w], w))
+        found = set(by_name.get(loose[b], ()))
+        for w in prefix(order, 0.9):
+            found.update(post_high.get(w, ()))
+        low = prefix(order, t_low) if keys[b] is not None and t_low > 0 else []
+        for w in low:
+            found.update(post_low.get((keys[b], w), ()))
+        if keys[b] is not None and t_low <= 0:  # no lexical floor: every row with the same target
+            found.update(post_low.get((keys[b], None), ()))
+        yield b, sorted(found)
+        by_name.setdefault(loose[b], []).append(b)
+        for w in prefix(order, 0.9):
+            post_high.setdefault(w, []).append(b)
+        for w in low:
+            post_low.setdefault((keys[b], w), []).append(b)
+        if keys[b] is not None and t_low <= 0:
+            post_low.setdefault((keys[b], None), []).append(b)
 
 
 @rule("JX401", "duplicate-indicator", severity="warning", dimension="规范性", standing="I", ref="R25")
@@ -101,27 +114,43 @@ def duplicate_indicator(form, ctx):
     keys = [clean_name(ind.name) for _, ind in inds]
     loose = [norm_loose(k) for k in keys]
     grams = [bigrams(k) for k in keys]
-    reported = set()
-    for a, b in _candidate_pairs(loose, grams, min(0.5, lex_t)):
-        ia, x = inds[a]
-        ib, y = inds[b]
-        if ib in reported:
-            continue
-        same = loose[a] == loose[b]
+
+    def judge(a: int, b: int):
+        x, y = inds[a][1], inds[b][1]
         gx, gy = grams[a], grams[b]
         lex = len(gx & gy) / len(gx | gy) if gx and gy else 0.0
-        how = None
-        if same:
-            how = "名称相同"
-        elif lex >= 0.9 or (lex >= lex_t and _same_target(x, y)):
-            how = f"名称相似度 {lex:.2f}"
-        elif emb_t is not None and lex >= 0.5 and _sim(sims, vecs, a, b) >= emb_t and _same_target(x, y):
-            how = f"语义相似度 {_sim(sims, vecs, a, b):.2f}"
-        if how:
-            reported.add(ib)
-            yield ctx.hit(
-                ctx.indicator_target(ib),
-                f"指标“{y.name}”与第 {ia + 1} 行“{x.name}”重复（{how}）。",
-                suggestion="建议合并重复指标，或改为衡量不同方面（如一个数量指标加一个质量指标）。",
-                data={"duplicate_of": ia, "lexical": round(lex, 3)},
-            )
+        if loose[a] == loose[b]:
+            return "名称相同", lex
+        if lex >= 0.9 or (lex >= lex_t and _same_target(x, y)):
+            return f"名称相似度 {lex:.2f}", lex
+        if emb_t is not None and lex >= 0.5 and _sim(sims, vecs, a, b) >= emb_t and _same_target(x, y):
+            return f"语义相似度 {_sim(sims, vecs, a, b):.2f}", lex
+        return None, lex
+
+    found: list[tuple[int, int, str, float]] = []  # (a, b, how, lex): each row b against its first match a
+    if len(inds) <= _ALL_PAIRS:
+        reported = set()
+        for a in range(len(inds)):
+            for b in range(a + 1, len(inds)):
+                if b in reported:
+                    continue
+                how, lex = judge(a, b)
+                if how:
+                    reported.add(b)
+                    found.append((a, b, how, lex))
+    else:
+        for b, cands in _large_form_pairs(inds, loose, grams, lex_t):
+            for a in cands:
+                how, lex = judge(a, b)
+                if how:
+                    found.append((a, b, how, lex))
+                    break
+        found.sort()
+    for a, b, how, lex in found:
+        (ia, x), (ib, y) = inds[a], inds[b]
+        yield ctx.hit(
+            ctx.indicator_target(ib),
+            f"指标“{y.name}”与第 {ia + 1} 行“{x.name}”重复（{how}）。",
+            suggestion="建议合并重复指标，或改为衡量不同方面（如一个数量指标加一个质量指标）。",
+            data={"duplicate_of": ia, "lexical": round(lex, 3)},
+        )
