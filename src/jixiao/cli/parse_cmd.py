@@ -31,20 +31,35 @@ def parse(
     from jixiao.errors import InputError
     from jixiao.readers import iter_paths, read_path
 
-    forms = []
     errors: list[dict[str, str | None]] = []
-    for p in iter_paths(paths):
-        try:
-            forms.extend(read_path(p))
-        except InputError as exc:
-            errors.append(exc.to_dict())
-            print(str(exc), file=sys.stderr)
+
+    def read_all():
+        for p in iter_paths(paths):
+            try:
+                yield from read_path(p)
+            except InputError as exc:
+                errors.append(exc.to_dict())
+                print(str(exc), file=sys.stderr)
+
     if format is ParseFormat.json:
-        out = {"forms": [f.to_dict() for f in forms], "errors": errors}
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        _write_json(read_all(), errors, sys.stdout)
     else:
+        forms = list(read_all())
         _print_tables(forms, errors)
     raise typer.Exit(1 if errors else 0)
+
+
+def _write_json(forms, errors: list, out) -> None:
+    """``json.dumps({"forms": [...], "errors": [...]}, ensure_ascii=False, indent=1)``, written form by
+    form as the files are read, so that a batch of thousands is never held in memory (same bytes)."""
+    out.write('{\n "forms": [')
+    n = 0
+    for form in forms:
+        text = json.dumps(form.to_dict(), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        out.write(("," if n else "") + "\n  " + text)  # JSON strings hold no raw newline: re-indenting is safe
+        n += 1
+    out.write(("\n ]" if n else "]") + ',\n "errors": ')
+    out.write(json.dumps(errors, ensure_ascii=False, indent=1).replace("\n", "\n ") + "\n}\n")
 
 
 def _print_tables(forms, errors) -> None:
