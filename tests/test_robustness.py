@@ -125,6 +125,7 @@ def inbox(tmp_path_factory):
         p.write_bytes(data)
     for name in ("lying-bomb.docx", "lying-bomb.xlsx", "claims-3gb.xlsx", "claims-3gb.docx"):
         assert (d / name).stat().st_size < 2 << 20  # "tiny"
+    (d / "我的 表格" / "loop").symlink_to(d, target_is_directory=True)  # a directory walk must not loop
     return d, sorted(good), sorted(bad)
 
 
@@ -321,7 +322,7 @@ def test_html_report_keeps_hostile_content_as_text(tmp_path):
     clean.write_text(json.dumps({"forms": [form.to_dict()]}, ensure_ascii=False), encoding="utf-8")
     outs = {}
     for name, path in (("hostile", src), ("clean", clean)):
-        out = tmp_path / f"{name}.html"
+        out = tmp_path / "审核 结果 (html)" / f"{name} 报告.html"  # a folder that does not exist yet
         res = runner.invoke(app, ["review", str(path), "--format", "html", "-o", str(out), "--no-progress"],
                             catch_exceptions=False)
         assert res.exit_code == 0, res.stderr
