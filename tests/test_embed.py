@@ -220,6 +220,7 @@ def test_cache_is_bounded(emb, monkeypatch):
     import jixiao.nlp.embed as embed_mod
 
     monkeypatch.setattr(embed_mod, "CACHE_SIZE", 5)
+    monkeypatch.setattr(emb, "_cache", type(emb._cache)())  # other tests share this embedder: start empty
     names = ["空调维修完成率", "电梯更新完成率", "立体车库维修完成率", "办公楼维修完成率", "空调维修及时率",
              "电梯更新及时率", "办公楼维修及时率", "工作人员满意度"]
     X = emb.encode(names + names[:2])
