@@ -12,7 +12,7 @@ dictionary cache is written to a per-user cache directory (``$JIXIAO_CACHE`` or
 
 Start-up: unpickling jieba's whole prefix dictionary (≈500,000 entries) costs ≈0.7 s of CPU, most of
 a one-form review. The dictionary is therefore also cached split by first character
-(``jieba-split.v1.bin``) and each part is unpickled the first time a text needs it
+(``jieba-split.v2.bin``) and each part is unpickled the first time a text needs it
 (:class:`_LazyFreq`); the entries, the total and so the segmentation are exactly jieba's own.
 """
 
@@ -118,7 +118,7 @@ class _LazyFreq:
         return sum(len(self._part(ch)) for ch in set(self._spans) | set(self._parts))
 
 
-_SPLIT_CACHE = "jieba-split.v1.bin"
+_SPLIT_CACHE = "jieba-split.v2.bin"
 
 
 def _dict_key(jieba) -> str:
@@ -140,9 +140,9 @@ def _load_split_dict(tk) -> bool:
         key = _dict_key(jieba)
         data = path.read_bytes()
         hlen = int.from_bytes(data[:8], "little")
-        head_key, total, spans = marshal.loads(data[8:8 + hlen])
-        if head_key != key:
-            raise ValueError("stale")
+        head_key, total, spans, size = marshal.loads(data[8:8 + hlen])
+        if head_key != key or size != len(data) - 8 - hlen:
+            raise ValueError("stale or cut short")
     except (OSError, ValueError, EOFError, TypeError):  # missing, stale or damaged
         _write_split_dict(tk, path)
         return True
@@ -168,7 +168,7 @@ def _write_split_dict(tk, path: Path) -> None:
         spans[ch] = (len(blob), len(blob) + len(b))
         blob += b
     try:
-        head = marshal.dumps((_dict_key(jieba), tk.total, spans))
+        head = marshal.dumps((_dict_key(jieba), tk.total, spans, len(blob)))
         from jixiao.fsutil import atomic_write_bytes
 
         atomic_write_bytes(path, len(head).to_bytes(8, "little") + head + bytes(blob))
