@@ -331,7 +331,17 @@ def _weak_name_value(name: str, raw: str, level2: str | None) -> bool:
     return is_weak(Indicator(name=name, value=parse_value(raw), level2=level2))
 
 
+_ROW_KEYS = ("name", "value", "value_kind", "number", "unit", "level2")  # all that _usable_candidate reads
+
+
 def _usable_candidate(m: dict[str, Any]) -> bool:
+    """A corpus row fit to be proposed (measurable, plausible, a proper name, not itself weak)."""
+    return _usable_row(tuple(m.get(k) for k in _ROW_KEYS))
+
+
+@lru_cache(maxsize=65536)  # asked for every neighbour of every query: cached by the row's content
+def _usable_row(row: tuple) -> bool:
+    m = dict(zip(_ROW_KEYS, row))
     name = m.get("name") or ""
     if not _measurable_meta(m):
         return False
