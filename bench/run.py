@@ -14,6 +14,7 @@ invocation so that ratios hold on a noisy machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -235,71 +236,85 @@ def run_cli(quick: bool) -> str:
     def add_m(case: str, impl: str, m: dict, note: str = "") -> None:
         add(case, impl, m["wall"], m["cpu"], m["rss_mb"], note)
 
+    @contextlib.contextmanager
+    def failed_as_row(case: str, impl: str):
+        """A case that fails becomes a row saying so; the other cases still run."""
+        try:
+            yield
+        except (RuntimeError, ValueError, KeyError, IndexError) as exc:
+            nan = float("nan")
+            add(case, impl, nan, nan, nan, "failed: " + " ".join(str(exc).split())[-120:])
+
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as td:
         tmp = Path(td)
         one = one_form_file(tmp)
         # (a) one form reviewed cold; a first run warms the page cache (and builds a missing index)
         review_one = [JIXIAO, "review", str(one), "--format", "json", "--no-progress"]
-        measure(review_one)
-        add_m("review one form, cold", "jixiao review (CLI)", measure(review_one))
+        with failed_as_row("review one form, cold", "jixiao review (CLI)"):
+            measure(review_one)
+            add_m("review one form, cold", "jixiao review (CLI)", measure(review_one))
         # (d) parse alone
-        add_m("parse one form, cold", "jixiao parse (CLI)", measure([JIXIAO, "parse", str(one), "--format", "json"]))
+        with failed_as_row("parse one form, cold", "jixiao parse (CLI)"):
+            add_m("parse one form, cold", "jixiao parse (CLI)", measure([JIXIAO, "parse", str(one), "--format", "json"]))
         # classify, cold CLI exactly as a user types it
-        add_m("classify one name, cold (CLI)", "jixiao classify", measure([JIXIAO, "classify", "空调维修及时率"]))
+        with failed_as_row("classify one name, cold (CLI)", "jixiao classify"):
+            add_m("classify one name, cold (CLI)", "jixiao classify", measure([JIXIAO, "classify", "空调维修及时率"]))
 
         # (c) classify per item warm, and 500 names in one call, against TF-IDF + logistic regression
-        res, m = snippet_result("""
-        import json, time
-        from jixiao.corpus import load_corpus
-        rows = [(i.name, i.level2) for f in load_corpus() for i in f.indicators if i.level2]
-        names = [n for n, _ in rows][:500]
-        out = {"n": len(names)}
-        from jixiao.nlp.classify import get_classifier
-        clf = get_classifier(); clf.predict(names[:5])
-        t = time.perf_counter()
-        for n in names: clf.predict([n])
-        out["jixiao"] = (time.perf_counter() - t) / len(names)
-        t = time.perf_counter(); clf.predict(names); out["jixiao_batch"] = time.perf_counter() - t
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        base = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3)), LogisticRegression(max_iter=2000))
-        base.fit([n for n, _ in rows], [l for _, l in rows])
-        base.predict(names[:5])
-        t = time.perf_counter()
-        for n in names: base.predict([n])
-        out["tfidf"] = (time.perf_counter() - t) / len(names)
-        t = time.perf_counter(); base.predict(names); out["tfidf_batch"] = time.perf_counter() - t
-        print(json.dumps(out))
-        """)
-        add("classify per item, warm", "jixiao classifier", res["jixiao"], float("nan"), m["rss_mb"], "per name")
-        add("classify per item, warm", "baseline: TF-IDF + LR (sklearn)", res["tfidf"], float("nan"), m["rss_mb"],
-            "per name, same process")
-        add(f"classify {res['n']} names, one call", "jixiao classifier", res["jixiao_batch"], float("nan"),
-            m["rss_mb"])
-        add(f"classify {res['n']} names, one call", "baseline: TF-IDF + LR (sklearn)", res["tfidf_batch"],
-            float("nan"), m["rss_mb"], "same process")
+        with failed_as_row("classify per item, warm", "jixiao classifier"):
+            res, m = snippet_result("""
+            import json, time
+            from jixiao.corpus import load_corpus
+            rows = [(i.name, i.level2) for f in load_corpus() for i in f.indicators if i.level2]
+            names = [n for n, _ in rows][:500]
+            out = {"n": len(names)}
+            from jixiao.nlp.classify import get_classifier
+            clf = get_classifier(); clf.predict(names[:5])
+            t = time.perf_counter()
+            for n in names: clf.predict([n])
+            out["jixiao"] = (time.perf_counter() - t) / len(names)
+            t = time.perf_counter(); clf.predict(names); out["jixiao_batch"] = time.perf_counter() - t
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.pipeline import make_pipeline
+            base = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3)), LogisticRegression(max_iter=2000))
+            base.fit([n for n, _ in rows], [l for _, l in rows])
+            base.predict(names[:5])
+            t = time.perf_counter()
+            for n in names: base.predict([n])
+            out["tfidf"] = (time.perf_counter() - t) / len(names)
+            t = time.perf_counter(); base.predict(names); out["tfidf_batch"] = time.perf_counter() - t
+            print(json.dumps(out))
+            """)
+            add("classify per item, warm", "jixiao classifier", res["jixiao"], float("nan"), m["rss_mb"], "per name")
+            add("classify per item, warm", "baseline: TF-IDF + LR (sklearn)", res["tfidf"], float("nan"), m["rss_mb"],
+                "per name, same process")
+            add(f"classify {res['n']} names, one call", "jixiao classifier", res["jixiao_batch"], float("nan"),
+                m["rss_mb"])
+            add(f"classify {res['n']} names, one call", "baseline: TF-IDF + LR (sklearn)", res["tfidf_batch"],
+                float("nan"), m["rss_mb"], "same process")
 
         # suggest per indicator warm (every indicator of the 12 seed forms, each a separate call)
-        res, m = snippet_result("""
-        import json, time
-        from jixiao.suggest import suggest_rewrites, suggest_rewrites_batch
-        from jixiao.readers import read_path
-        forms = read_path("examples/shanghai-justice-2023.txt")
-        inds = [(f, i) for f in forms for i in f.indicators]
-        suggest_rewrites(inds[0][1], inds[0][0])
-        t = time.perf_counter()
-        for f, i in inds: suggest_rewrites(i, f)
-        per = (time.perf_counter() - t) / len(inds)
-        f = max(forms, key=lambda f: len(f.indicators))
-        t = time.perf_counter(); suggest_rewrites_batch(f.indicators, f)
-        print(json.dumps({"per_item": per, "n": len(inds), "form_batch": time.perf_counter() - t,
-                          "form_n": len(f.indicators)}))
-        """)
-        add("suggest one indicator, warm", "jixiao suggest", res["per_item"], float("nan"), m["rss_mb"],
-            f"mean over {res['n']} seed indicators")
-        add("suggest a whole form, one call", "jixiao suggest", res["form_batch"], float("nan"), m["rss_mb"],
-            f"{res['form_n']} indicators")
+        with failed_as_row("suggest one indicator, warm", "jixiao suggest"):
+            res, m = snippet_result("""
+            import json, time
+            from jixiao.suggest import suggest_rewrites, suggest_rewrites_batch
+            from jixiao.readers import read_path
+            forms = read_path("examples/shanghai-justice-2023.txt")
+            inds = [(f, i) for f in forms for i in f.indicators]
+            suggest_rewrites(inds[0][1], inds[0][0])
+            t = time.perf_counter()
+            for f, i in inds: suggest_rewrites(i, f)
+            per = (time.perf_counter() - t) / len(inds)
+            f = max(forms, key=lambda f: len(f.indicators))
+            t = time.perf_counter(); suggest_rewrites_batch(f.indicators, f)
+            print(json.dumps({"per_item": per, "n": len(inds), "form_batch": time.perf_counter() - t,
+                              "form_n": len(f.indicators)}))
+            """)
+            add("suggest one indicator, warm", "jixiao suggest", res["per_item"], float("nan"), m["rss_mb"],
+                f"mean over {res['n']} seed indicators")
+            add("suggest a whole form, one call", "jixiao suggest", res["form_batch"], float("nan"), m["rss_mb"],
+                f"{res['form_n']} indicators")
 
         # embedding model: our numpy loader vs sentence-transformers on the same model folder
         code = """
@@ -331,14 +346,16 @@ def run_cli(quick: bool) -> str:
         # (b) batches of 1k and 10k forms: parse, review (JSON report to a file), linear growth expected
         for n in sizes:
             d = make_batch(n, tmp / f"batch{n}")
-            m = measure([JIXIAO, "parse", str(d), "--format", "json"])
-            batch[("parse", n)] = m
-            add_m(f"parse batch {n // 1000}k forms", "jixiao parse (CLI)", m,
-                  f"{n / m['wall']:.0f} forms/s wall, {n / m['cpu']:.0f} per CPU-s")
-            m = measure([JIXIAO, "review", str(d), "--format", "json", "--no-progress", "-o", str(tmp / f"r{n}.json")])
-            batch[("review", n)] = m
-            add_m(f"review batch {n // 1000}k forms", "jixiao review (CLI)", m,
-                  f"{n / m['wall']:.0f} forms/s wall, {n / m['cpu']:.0f} per CPU-s")
+            with failed_as_row(f"parse batch {n // 1000}k forms", "jixiao parse (CLI)"):
+                m = measure([JIXIAO, "parse", str(d), "--format", "json"])
+                batch[("parse", n)] = m
+                add_m(f"parse batch {n // 1000}k forms", "jixiao parse (CLI)", m,
+                      f"{n / m['wall']:.0f} forms/s wall, {n / m['cpu']:.0f} per CPU-s")
+            with failed_as_row(f"review batch {n // 1000}k forms", "jixiao review (CLI)"):
+                m = measure([JIXIAO, "review", str(d), "--format", "json", "--no-progress", "-o", str(tmp / f"r{n}.json")])
+                batch[("review", n)] = m
+                add_m(f"review batch {n // 1000}k forms", "jixiao review (CLI)", m,
+                      f"{n / m['wall']:.0f} forms/s wall, {n / m['cpu']:.0f} per CPU-s")
             (tmp / f"r{n}.json").unlink(missing_ok=True)
 
     load1 = os.getloadavg()
@@ -377,6 +394,8 @@ def run_cli(quick: bool) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     for what in ("parse", "review"):
+        if (what, small) not in batch or (what, big) not in batch:
+            continue
         a, b = batch[(what, small)], batch[(what, big)]
         lines.append(f"| jixiao {what} | {b['wall'] / a['wall']:.2f} | {b['cpu'] / a['cpu']:.2f} | "
                      f"{b['rss_mb'] / a['rss_mb']:.2f} | {b['rss_mb']:.0f} |")
