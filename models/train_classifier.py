@@ -1,7 +1,7 @@
 """Train the shipped level-2 indicator classifier into models/classifier-v1/ (deterministic).
 
     .venv/bin/python models/train_classifier.py                 # corpora/forms.jsonl, all feature blocks
-    .venv/bin/python models/train_classifier.py --blocks cues,value,chars   # without the embedder
+    .venv/bin/python models/train_classifier.py --blocks cues,value,chars,stack   # without the embedder
 
 Training rows: every corpus indicator whose form gives a standard level-2 category (2021 cost
 sub-types count as 成本指标), minus junk rows (see ``jixiao.nlp.evaluate.training_rows``).
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=None, help="forms.jsonl (default: corpora/forms.jsonl)")
     ap.add_argument("--out", default=str(HERE / "classifier-v1"))
-    ap.add_argument("--blocks", default="cues,value,chars,embed", help="feature blocks, comma-separated")
+    ap.add_argument("--blocks", default="cues,value,chars,embed,stack", help="feature blocks, comma-separated")
     ap.add_argument("--embedder", default=None, help="embedder name (default: the shipped static model)")
     args = ap.parse_args(argv)
 

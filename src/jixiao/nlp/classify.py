@@ -34,8 +34,8 @@ from jixiao.taxonomy import LEVEL2_COST_2021, parent_of
 
 MODEL_DIRNAME = "classifier-v1"
 FORMAT_VERSION = 1
-DEFAULT_BLOCKS = ("cues", "value", "chars", "embed")
-DEFAULT_WEIGHTS = {"cues": 1.0, "value": 0.5, "chars": 1.0, "embed": 1.0}
+DEFAULT_BLOCKS = ("cues", "value", "chars", "embed", "stack")
+DEFAULT_WEIGHTS = {"cues": 1.0, "value": 0.5, "chars": 1.0, "embed": 1.0, "stack": 1.0}
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 
 
@@ -150,11 +150,11 @@ class IndicatorClassifier:
     def _new_featurizer(self) -> Featurizer:
         return Featurizer(blocks=self.blocks, weights=self.weights, embedder=self.embedder)
 
-    def _fit_lr(self, X: np.ndarray, y: np.ndarray, C: float):
+    def _fit_lr(self, X: np.ndarray, y: np.ndarray, C: float, sample_weight: np.ndarray | None = None):
         from sklearn.linear_model import LogisticRegression
 
         lr = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, tol=1e-5)
-        lr.fit(X, y)
+        lr.fit(X, y, sample_weight=sample_weight)
         # expand to all classes even when a class is absent from this training fold
         coef = np.zeros((len(self.classes_), X.shape[1]), dtype=np.float64)
         icpt = np.full(len(self.classes_), -30.0)

@@ -11,6 +11,9 @@ Blocks (each can be switched on or off in the model config):
 ``chars``  TF-IDF of character 1–3-grams of the cleaned name plus its last 1–3 characters marked
            as "end" grams (the head of a Chinese noun phrase is at its end).
 ``embed``  the sentence embedding of the cleaned name (:func:`jixiao.nlp.embed.get_embedder`).
+``stack``  the keyword-rule baseline's own prediction (:func:`keyword_predict`) as a one-hot, and
+           the same crossed with the unit class (9 + 9 × 9 indicator features, L2-normalised): the
+           model learns when to trust the cue rule (e.g. a 数量 cue with a % unit is often 质量).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from jixiao.values import parse_value
 CLASSES = LEVEL2_STANDARD
 PROBE_TEXT = "空调维修及时率"  # its embedding is stored with the model to detect a changed embedder
 UNIT_CLASSES = ("percent", "money", "time", "count", "measure", "score")
+STACK_UNITS = (*UNIT_CLASSES, "date", "other", "none")
 VALUE_KINDS = ("quantitative", "qualitative", "date", "empty")
 OPS = ("=", ">=", "<=", ">", "<")
 
@@ -161,11 +165,16 @@ def keyword_scores(view: View, cues: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def keyword_predict(name: str, value: Value | str | None = None, cues: dict[str, Any] | None = None) -> str:
-    cues = cues or load_cues()
-    scores = keyword_scores(View(name, value, cues), cues)
+def keyword_view_predict(view: View, cues: dict[str, Any]) -> str:
+    """The keyword-rule baseline's category for an already-built :class:`View`."""
+    scores = keyword_scores(view, cues)
     best = max(CLASSES, key=lambda c: (scores[c], -CLASSES.index(c)))
     return best if scores[best] > 0 else "数量指标"
+
+
+def keyword_predict(name: str, value: Value | str | None = None, cues: dict[str, Any] | None = None) -> str:
+    cues = cues or load_cues()
+    return keyword_view_predict(View(name, value, cues), cues)
 
 
 # --------------------------------------------------------------------------- featuriser
@@ -304,6 +313,8 @@ class Featurizer:
                 out += [f"char:{g}" for g in self.vocab]
             elif b == "embed":
                 out += [f"emb:{i}" for i in range(self.embed_dim)]
+            elif b == "stack":
+                out += [f"rule:{c}" for c in CLASSES] + [f"rule:{c}|{u}" for c in CLASSES for u in STACK_UNITS]
         return out
 
     def _cue_block(self, views: list[View]) -> np.ndarray:
@@ -333,6 +344,17 @@ class Featurizer:
             X[r, o + 2] = float(num is not None and num == 0)
             X[r, o + 3] = float(num is not None and num >= 10000)
             X[r, o + 4] = float(val.kind == "qualitative" and len(v.vtext) > 12)
+        return X
+
+    def _stack_block(self, views: list[View]) -> np.ndarray:
+        nu = len(STACK_UNITS)
+        X = np.zeros((len(views), len(CLASSES) * (1 + nu)), dtype=np.float32)
+        w = np.float32(1 / math.sqrt(2))
+        for r, v in enumerate(views):
+            k = CLASSES.index(keyword_view_predict(v, self.cues))
+            u = STACK_UNITS.index(v.ucls if v.ucls in STACK_UNITS else "none")
+            X[r, k] = w
+            X[r, len(CLASSES) + k * nu + u] = w
         return X
 
     def _char_block(self, views: list[View]) -> np.ndarray:
@@ -382,6 +404,8 @@ class Featurizer:
                 M = self._char_block(views)
             elif b == "embed":
                 M = self._embed_block(views)
+            elif b == "stack":
+                M = self._stack_block(views)
             else:
                 raise ValueError(f"unknown feature block {b!r}")
             parts.append(M * np.float32(self.weights.get(b, 1.0)))
@@ -403,6 +427,7 @@ __all__ = [
     "clean_name",
     "cue_hits",
     "keyword_predict",
+    "keyword_view_predict",
     "keyword_scores",
     "load_cues",
     "training_label",
