@@ -7,7 +7,8 @@
     ('时效指标', 0.97)
 
 The model is a multinomial logistic regression over the features of :mod:`jixiao.nlp.features`
-(cue words, value/unit features, character n-grams and the name's sentence embedding), with a
+(cue words, value/unit features, character n-grams, the name's sentence embedding, and the
+cue-rule baseline's own prediction crossed with the unit class — a stacked expert), with a
 temperature fitted on grouped out-of-fold predictions so that ``confidence`` is calibrated.
 Fitting uses scikit-learn; prediction is numpy only (weights in ``weights.npz``, everything else in
 ``config.json``).

@@ -300,7 +300,9 @@ VARIANT_C = 3.0
 #: the prior counted on the training fold), ``knn`` (weight of a kNN expert: the label
 #: distribution of the 10 nearest training names by embedding, never from the same form),
 #: ``words`` (weight of jieba word features: bag of words, last word, last word × unit class),
-#: ``form_weight`` (training rows weighted by n_form ** -form_weight, n_form = the form's row count).
+#: ``form_weight`` (training rows weighted by n_form ** -form_weight, n_form = the form's row count),
+#: ``hier`` (weight β of a level-1 model: log P(level 2) + β log P(level-1 group), both regressions on
+#: the same features).
 VARIANTS: dict[str, dict[str, Any]] = {
     "previous model (cues,value,chars,embed)": {"blocks": _PREV},
     "+ cue-rule stacking (stack block) [shipped]": {"blocks": _SHIP},
@@ -316,6 +318,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "+ label-noise weights 0.1": {"blocks": _PREV, "noise": 0.1},
     "+ stack + per-form weights 1/√n (big forms count less)": {"blocks": _SHIP, "form_weight": 0.5},
     "+ stack + per-form weights 1/n": {"blocks": _SHIP, "form_weight": 1.0},
+    "+ stack, hierarchical: × P(level-1 group)^1": {"blocks": _SHIP, "hier": 1.0},
     "product of experts, α=0.5": {"blocks": _PREV, "poe": 0.5},
     "+ stack, product of experts α=0.5": {"blocks": _SHIP, "poe": 0.5},
 }
@@ -414,6 +417,16 @@ def evaluate_variants(rows, n_splits, embedder, y_corr, lopo=True) -> dict[str, 
                     sw = np.array([cfg["noise"] if strong[i] and CLASSES[y[i]] not in strong[i] else 1.0 for i in tr])
                 coef, icpt = IndicatorClassifier()._fit_lr(Xtr, y[tr], VARIANT_C, sw)
                 L = Xte @ coef.T + icpt
+                if cfg.get("hier"):
+                    from sklearn.linear_model import LogisticRegression
+
+                    grp = sorted({_group(c) for c in CLASSES})
+                    g_of = np.array([grp.index(_group(c)) for c in CLASSES])
+                    lr1 = LogisticRegression(C=VARIANT_C, class_weight="balanced", max_iter=3000, tol=1e-5)
+                    lr1.fit(Xtr, g_of[y[tr]])
+                    Z1 = np.full((len(te), len(grp)), -30.0)
+                    Z1[:, lr1.classes_] = lr1.decision_function(Xte)
+                    L = np.log(_softmax(L)) + cfg["hier"] * np.log(_softmax(Z1))[:, g_of]
                 if cfg.get("poe"):
                     M = np.ones((len(CLASSES), len(CLASSES)))
                     np.add.at(M, (rule[tr], y[tr]), 1)
