@@ -14,8 +14,9 @@ Two splits: grouped K-fold by form (no form in both train and test) and leave-on
 inside each outer fold, by macro-F1 of a 3-fold grouped-by-form CV on that fold's training rows only
 (``nested=False`` uses the shipped C everywhere, a quicker and slightly optimistic check). The
 TF-IDF baseline's C is the best of its grid by grouped-CV macro-F1 on the whole corpus (optimistic
-for the baseline). Confidence calibration (ECE, 10 bins) uses a temperature fitted on the OTHER
-folds only.
+for the baseline). Confidence calibration (ECE, 10 bins): with nested C each fold's temperature is
+fitted on the inner out-of-fold logits of its own training rows (as training does); otherwise on
+the OTHER folds' logits.
 
 ``--variants`` also scores every configuration that was tried while developing the model
 (:data:`VARIANTS`: stacking, kNN expert, product of experts, label-noise weighting, word features …)
@@ -168,10 +169,13 @@ def _logits_model(rows, tr, te, C, blocks, weights, emb, sample_weight=None):
     return Xte @ coef.T + icpt
 
 
-def _nested_c(rows, tr, blocks, weights, emb, c_grid, inner: int = 5) -> float:
-    """C chosen on the training rows ``tr`` only, by macro-F1 of an inner grouped-by-form CV."""
+def _nested_c(rows, tr, blocks, weights, emb, c_grid, inner: int = 5) -> tuple[float, float]:
+    """C and temperature chosen on the training rows ``tr`` only, as training does on the corpus:
+    C by macro-F1 of an inner grouped-by-form CV, then T fitted on that C's inner out-of-fold logits."""
     from sklearn.metrics import f1_score
     from sklearn.model_selection import GroupKFold
+
+    from jixiao.nlp.classify import IndicatorClassifier, fit_temperature
 
     tr = np.asarray(tr)
     groups = [rows[i].form for i in tr]
@@ -180,20 +184,19 @@ def _nested_c(rows, tr, blocks, weights, emb, c_grid, inner: int = 5) -> float:
     feats = [_features(rows, a, b, blocks, weights, emb) for a, b in splits]
     y = np.array([CLASSES.index(rows[i].label) for i in tr])
     pos = {int(i): j for j, i in enumerate(tr)}
-    from jixiao.nlp.classify import IndicatorClassifier
-
     clf = IndicatorClassifier(blocks=blocks, weights=weights)
     best = None
     for C in c_grid:
-        pred = np.zeros(len(tr), dtype=int)
+        Z = np.zeros((len(tr), len(CLASSES)))
         for (a, b), (Xa, Xb) in zip(splits, feats):
             coef, icpt = clf._fit_lr(Xa, y[[pos[int(i)] for i in a]], C)
-            pred[[pos[int(i)] for i in b]] = (Xb @ coef.T + icpt).argmax(1)
+            Z[[pos[int(i)] for i in b]] = Xb @ coef.T + icpt
+        pred = Z.argmax(1)
         f1 = float(f1_score(y, pred, average="macro", labels=np.unique(y)))
         key = (f1, float(np.mean(pred == y)))
         if best is None or key > best[0]:
-            best = (key, C)
-    return best[1]
+            best = (key, C, Z)
+    return best[1], fit_temperature(best[2], y)
 
 
 def _logits_tfidf(rows, tr, te, C):
@@ -523,16 +526,27 @@ def evaluate_classifier(
                         mblocks = blocks if meth == "model" else tuple(b for b in blocks if b != "embed")
                         memb = embedder if "embed" in mblocks else None
 
-                        def fn(tr, te, chosen=chosen, mblocks=mblocks, memb=memb):
+                        temps: list[float] = []
+
+                        def fn(tr, te, chosen=chosen, temps=temps, mblocks=mblocks, memb=memb):
                             C = model_config["C"]
                             if nested:
-                                C = _nested_c(rows, tr, mblocks, model_config["weights"], memb, C_GRID)
+                                C, T = _nested_c(rows, tr, mblocks, model_config["weights"], memb, C_GRID)
+                                temps.append(T)
                             chosen.append(C)
                             return _logits_model(rows, tr, te, C, mblocks, model_config["weights"], memb)
                     else:
                         fn = lambda tr, te: _logits_tfidf(rows, tr, te, tf_c)  # noqa: E731
                     Z = _oof(rows, folds, fn)
-                    P = _cross_fitted_proba(Z, y, folds)
+                    if meth in ("model", "model_noembed") and nested:
+                        # each fold's temperature was fitted inside its own training rows (nested)
+                        from jixiao.nlp.classify import _softmax
+
+                        P = np.zeros_like(Z)
+                        for (_, te, _), T in zip(folds, temps):
+                            P[te] = _softmax(Z[te] / T)
+                    else:
+                        P = _cross_fitted_proba(Z, y, folds)
                     pred = [CLASSES[k] for k in P.argmax(1)]
                 m = metrics([r.label for r in rows], pred)
                 if meth in ("model", "model_noembed"):
