@@ -5,8 +5,8 @@
 
 Training rows: every corpus indicator whose form gives a standard level-2 category (2021 cost
 sub-types count as 成本指标), minus junk rows (see ``jixiao.nlp.evaluate.training_rows``).
-C is chosen by grouped (by form) 5-fold CV on macro-F1, then a softmax temperature is fitted on the
-grouped out-of-fold logits. Same corpus + same code → byte-identical weights.
+C is chosen by grouped (by form) 5-fold CV (lowest temperature-scaled log-loss, ``C_CRITERION``),
+then a softmax temperature is fitted on the grouped out-of-fold logits. Same corpus + same code → byte-identical weights.
 """
 
 from __future__ import annotations

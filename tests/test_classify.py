@@ -303,3 +303,26 @@ def test_training_is_deterministic_and_reproduces_the_shipped_model(tmp_path):
     assert mod.main(["--out", str(tmp_path)]) == 0
     for f in ("weights.npz", "config.json"):
         assert (tmp_path / f).read_bytes() == (shipped / f).read_bytes(), f
+
+
+def test_best_c_rules():
+    from jixiao.nlp.classify import best_c
+
+    search = {
+        0.3: {"nll": 0.80, "macro_f1": 0.70, "accuracy": 0.78},
+        3.0: {"nll": 0.70, "macro_f1": 0.72, "accuracy": 0.80},
+        10.0: {"nll": 0.75, "macro_f1": 0.74, "accuracy": 0.80},
+    }
+    assert best_c(search, "nll") == 3.0
+    assert best_c(search, "macro_f1") == 10.0
+    with pytest.raises(ValueError):
+        best_c(search, "auc")
+
+
+def test_shipped_model_records_its_c_search():
+    from jixiao.nlp.classify import C_CRITERION, best_c, get_classifier
+
+    info = get_classifier().info
+    assert info["c_criterion"] == C_CRITERION
+    search = {float(k): v for k, v in info["c_search"].items()}
+    assert best_c(search, info["c_criterion"]) == get_classifier().C

@@ -38,6 +38,34 @@ FORMAT_VERSION = 1
 DEFAULT_BLOCKS = ("cues", "value", "chars", "embed", "stack")
 DEFAULT_WEIGHTS = {"cues": 1.0, "value": 0.5, "chars": 1.0, "embed": 1.0, "stack": 1.0}
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
+#: How C is picked from C_GRID on grouped out-of-fold logits: "nll" = lowest negative log-likelihood
+#: after temperature scaling (a proper score, stable on the tiny classes), "macro_f1" = highest
+#: macro-F1 (the first version's rule; noisy with a 5-row class).
+C_CRITERION = "nll"
+
+
+def oof_score(Z: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Accuracy, macro-F1 and temperature-scaled NLL of out-of-fold logits (sklearn: fitting only)."""
+    from sklearn.metrics import f1_score
+
+    pred = Z.argmax(1)
+    T = fit_temperature(Z, y)
+    P = _softmax(Z / T)
+    return {
+        "accuracy": float(np.mean(pred == y)),
+        "macro_f1": float(f1_score(y, pred, average="macro", labels=np.unique(y))),
+        "nll": float(-np.mean(np.log(np.clip(P[np.arange(len(y)), y], 1e-12, None)))),
+        "temperature": float(T),
+    }
+
+
+def best_c(search: dict[float, dict[str, float]], criterion: str = C_CRITERION) -> float:
+    """The C of a {C: oof_score} search under ``criterion`` (ties: the smaller C)."""
+    if criterion == "nll":
+        return min(search, key=lambda c: (search[c]["nll"], c))
+    if criterion == "macro_f1":
+        return max(search, key=lambda c: (search[c]["macro_f1"], search[c]["accuracy"], -c))
+    raise ValueError(f"unknown C criterion {criterion!r}")
 
 
 @dataclass
@@ -131,6 +159,7 @@ class IndicatorClassifier:
         c_grid: tuple[float, ...] = C_GRID,
         n_splits: int = 5,
         random_state: int = 0,
+        c_criterion: str = C_CRITERION,
     ):
         self.C = C
         self.blocks = tuple(blocks)
@@ -139,6 +168,7 @@ class IndicatorClassifier:
         self.c_grid = tuple(c_grid)
         self.n_splits = n_splits
         self.random_state = random_state
+        self.c_criterion = c_criterion
         self.classes_: tuple[str, ...] = CLASSES
         self.coef_: np.ndarray | None = None
         self.intercept_: np.ndarray | None = None
@@ -207,8 +237,6 @@ class IndicatorClassifier:
             return self._fit(names, values, labels, groups)
 
     def _fit(self, names, values, labels, groups) -> IndicatorClassifier:
-        from sklearn.metrics import f1_score
-
         names = list(names)
         values = list(values) if values is not None else [None] * len(names)
         keep = [i for i, lab in enumerate(labels) if training_label(lab) is not None]
@@ -226,13 +254,8 @@ class IndicatorClassifier:
         search = {}
         if self.C is None:
             for C in self.c_grid:
-                Z = self._oof_logits(names, values, y, groups, C, emb)
-                pred = Z.argmax(1)
-                search[C] = {
-                    "accuracy": float(np.mean(pred == y)),
-                    "macro_f1": float(f1_score(y, pred, average="macro", labels=np.unique(y))),
-                }
-            self.C = max(self.c_grid, key=lambda c: (search[c]["macro_f1"], search[c]["accuracy"]))
+                search[C] = oof_score(self._oof_logits(names, values, y, groups, C, emb), y)
+            self.C = best_c(search, self.c_criterion)
         Z = self._oof_logits(names, values, y, groups, self.C, emb)
         self.temperature_ = fit_temperature(Z, y)
 
@@ -247,6 +270,7 @@ class IndicatorClassifier:
             "class_counts": {c: int(np.sum(y == k)) for k, c in enumerate(self.classes_)},
             "C": self.C,
             "c_search": {str(k): v for k, v in search.items()},
+            "c_criterion": self.c_criterion if search else None,
             "temperature": self.temperature_,
             "oof_accuracy": float(np.mean(Z.argmax(1) == y)),
         }
@@ -371,8 +395,10 @@ __all__ = [
     "IndicatorClassifier",
     "Prediction",
     "default_model_dir",
+    "best_c",
     "fit_temperature",
     "get_classifier",
+    "oof_score",
     "refine_cost",
     "uses_2021_cost",
 ]
