@@ -1,6 +1,6 @@
 """Evaluation of the level-2 indicator classifier (``make eval``).
 
-    .venv/bin/python -m jixiao.nlp.evaluate            # writes models/classifier-v1/EVAL.md + eval.json
+    .venv/bin/python -m jixiao.nlp.evaluate            # writes models/classifier-v1/EVAL.md + eval.json (~5 min)
 
 Three methods are compared in the same run, on the same rows and the same folds:
 
@@ -18,9 +18,9 @@ for the baseline). Confidence calibration (ECE, 10 bins): with nested C each fol
 fitted on the inner out-of-fold logits of its own training rows (as training does); otherwise on
 the OTHER folds' logits.
 
-``--variants`` also scores every configuration that was tried while developing the model
-(:data:`VARIANTS`: stacking, kNN expert, product of experts, label-noise weighting, word features …)
-on the same folds at one fixed C, for the "what was tried" table of EVAL.md.
+It also scores (unless ``--no-variants``) every configuration that was tried while developing the
+model (:data:`VARIANTS`: stacking, kNN expert, product of experts, label-noise weighting, word
+features …) on the same folds at one fixed C, for the "what was tried" table of EVAL.md.
 
 Figures on the corpus labels and, where ``models/classifier-v1/label_corrections.tsv`` exists, on
 the labels with those transparent hand corrections (each row names the indicator and the reason).
@@ -293,8 +293,8 @@ _PREV = ("cues", "value", "chars", "embed")
 _SHIP = ("cues", "value", "chars", "embed", "stack")
 VARIANT_C = 3.0
 
-#: Every configuration tried while developing classifier-v1, scored by ``--variants`` on the same
-#: folds at C = VARIANT_C. Keys: blocks, weights (block weights over the defaults), and optional
+#: Every configuration tried while developing classifier-v1, scored by ``python -m
+#: jixiao.nlp.evaluate`` on the same folds at C = VARIANT_C. Keys: blocks, weights (block weights over the defaults), and optional
 #: ``noise`` (training weight of rows whose label contradicts a name-end cue of ≥ 2 characters),
 #: ``poe`` (weight α of a product of experts: log P_model + α log P(label | cue-rule prediction),
 #: the prior counted on the training fold), ``knn`` (weight of a kNN expert: the label
@@ -786,11 +786,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-lopo", action="store_true", help="skip leave-one-province-out")
     ap.add_argument("--no-nested", action="store_true", help="use the shipped C in every fold (quicker)")
-    ap.add_argument("--variants", action="store_true", help="also score every tried variant (VARIANTS)")
+    ap.add_argument("--no-variants", action="store_true",
+                    help="skip the 'what was tried' table (VARIANTS) and the C-rule comparison")
     args = ap.parse_args(argv)
     out = Path(args.out) if args.out else default_model_dir()
     res = evaluate_classifier(n_splits=args.folds, lopo=not args.no_lopo, nested=not args.no_nested,
-                              variants=args.variants)
+                              variants=not args.no_variants)
     command = "python -m jixiao.nlp.evaluate" + (" " + " ".join(argv) if argv else "")
     atomic_write_text(out / "eval.json", json.dumps(res, ensure_ascii=False, indent=1) + "\n")
     md = render_markdown(res, command)
