@@ -38,12 +38,28 @@ def clean_label(label: str | None) -> str:
     return s.strip("：:")
 
 
-@lru_cache(maxsize=2048)
-def _lookup(kind: str, label: str) -> str | None:
-    for std, aliases in _data()[kind].items():
-        if label in aliases:
-            return std
-    return None
+@lru_cache(maxsize=1)
+def _alias_index() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for kind in ("level1", "level2"):
+        index = out[kind] = {}
+        for std, aliases in _data()[kind].items():
+            for a in aliases:
+                index.setdefault(a, std)
+    return out
+
+
+def lookup(kind: str, label: str) -> str | None:
+    """Standard name whose alias list (``kind`` = "level1" or "level2") holds ``label`` exactly, or None.
+
+    ``label`` is compared as given (already cleaned); no stem or 满意 fallback as in ``normalise_*``.
+    """
+    return _alias_index()[kind].get(label)
+
+
+def aliases(kind: str) -> tuple[str, ...]:
+    """Every printed alias of ``kind`` ("level1" or "level2") in data-file order."""
+    return tuple(_alias_index()[kind])
 
 
 def normalise_level1(label: str | None) -> str | None:
@@ -51,7 +67,7 @@ def normalise_level1(label: str | None) -> str | None:
     s = clean_label(label)
     if not s:
         return None
-    hit = _lookup("level1", s)
+    hit = lookup("level1", s)
     if hit:
         return hit
     for std in LEVEL1:  # prefixes such as 产出指标(40-50)分 already stripped; fall back to a stem match
@@ -69,7 +85,7 @@ def normalise_level2(label: str | None, level1: str | None = None) -> str | None
     s = clean_label(label)
     if not s:
         return None
-    hit = _lookup("level2", s)
+    hit = lookup("level2", s)
     if hit:
         return hit
     if "满意" in s:
@@ -95,4 +111,4 @@ def other_template(label: str | None) -> str | None:
 def is_category_label(text: str | None) -> bool:
     """True when ``text`` is itself a category name (used to spot labels in table cells)."""
     s = clean_label(text)
-    return bool(s) and (_lookup("level1", s) is not None or _lookup("level2", s) is not None)
+    return bool(s) and (lookup("level1", s) is not None or lookup("level2", s) is not None)

@@ -31,8 +31,7 @@ from importlib import resources
 
 from jixiao.errors import InputError
 from jixiao.model import Form, Funds, Indicator, Source
-from jixiao.taxonomy import _data as _taxonomy_data
-from jixiao.taxonomy import clean_label, other_template, parent_of
+from jixiao.taxonomy import aliases, clean_label, lookup, other_template, parent_of
 from jixiao.values import parse_value
 
 # ----------------------------------------------------------------------------------------------
@@ -77,14 +76,6 @@ def _noise() -> frozenset[str]:
     return frozenset(_key(c) for c in _headers()["noise"]["cells"])
 
 
-@lru_cache(maxsize=1)
-def _cat_sets() -> tuple[dict[str, str], dict[str, str]]:
-    tax = _taxonomy_data()
-    l1 = {a: std for std, aliases in tax["level1"].items() for a in aliases}
-    l2 = {a: std for std, aliases in tax["level2"].items() for a in aliases}
-    return l1, l2
-
-
 @lru_cache(maxsize=8192)
 def header_role(cell: str) -> str | None:
     """Role of a header cell (``"name"``, ``"value"``, ``"unit"`` …) or None."""
@@ -125,8 +116,7 @@ def category(cell: str) -> Cat | None:
     s = s.strip("【】[]：:*★")
     if not s:
         return None
-    l1, l2 = _cat_sets()
-    a, b = l1.get(s), l2.get(s)
+    a, b = lookup("level1", s), lookup("level2", s)
     if a and b:
         return Cat("both", a, b, cell.strip())
     if a:
@@ -135,7 +125,7 @@ def category(cell: str) -> Cat | None:
         return Cat("l2", parent_of(b), b, cell.strip())
     base = re.sub(r"\(.*?\)|（.*?）", "", s)  # "时效指标(工期指标)"
     if base != s and base.endswith("指标"):
-        a, b = l1.get(base), l2.get(base)
+        a, b = lookup("level1", base), lookup("level2", base)
         if a and not b:
             return Cat("l1", a, None, cell.strip())
         if b:
@@ -311,13 +301,13 @@ class Unit:
 
 @lru_cache(maxsize=1)
 def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
-    l1, l2 = _cat_sets()
-    labels = {a for a in list(l1) + list(l2) if a.endswith("指标") or len(a) >= 4}
+    cats = aliases("level1") + aliases("level2")
+    labels = {a for a in cats if a.endswith("指标") or len(a) >= 4}
     generic = {"指标", "标准", "性质", "单位", "一级", "二级", "三级", "年度", "实际", "性质"}
     labels |= {k for k in _role_map() if len(k) >= 2 and "(" not in k and k not in generic}
     labels |= {k for k in _noise() if len(k) >= 4}
     labels |= {k for k, kind in _label_map().items() if kind in ("project", "department") and len(k) >= 4}
-    short = [a for a in list(l1) + list(l2) if len(a) == 2]  # "10成本…": a score then a short label
+    short = [a for a in cats if len(a) == 2]  # "10成本…": a score then a short label
     label_re = re.compile(
         "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
         + "|(?<=\\d)(?:" + "|".join(re.escape(x) for x in short) + ")(?![\\u4e00-\\u9fff]{0,1}指标)"

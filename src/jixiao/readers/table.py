@@ -147,7 +147,7 @@ def _label_kind(text: str) -> tuple[str | None, str | None, str | None] | None:
         return None
     l2 = normalise_level2(s)
     l1 = normalise_level1(s)
-    if l1 and l2 and _tax._lookup("level1", s) is None:
+    if l1 and l2 and _tax.lookup("level1", s) is None:
         l1 = None  # "产出数量": a level-2 label that only looks like a level-1 stem
     # normalise_level2 maps anything containing 满意 to the satisfaction category; only exact labels count
     if l2 == "服务对象满意度指标" and not (s.endswith("指标") or s in ("满意度", "服务对象满意度", "满意度指标")):
