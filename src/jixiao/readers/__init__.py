@@ -13,7 +13,6 @@ One module per format: :mod:`~jixiao.readers.text` (tab-separated dumps),
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -168,14 +167,9 @@ def read_text(text: str, path: str | os.PathLike | None = None) -> list[Form]:
 
             return read_csv_text(text, shown)
         if _looks_like_cells(text):
-            try:
-                cells = importlib.import_module("jixiao.readers.cells")
-            except ModuleNotFoundError as exc:
-                if exc.name != "jixiao.readers.cells":
-                    raise
-                cells = None
-            if cells is not None:
-                return cells.read_cells_text(text, shown)
+            from jixiao.readers.cells import read_cells_text
+
+            return read_cells_text(text, shown)
         from jixiao.readers.text import read_tsv_text
 
         return read_tsv_text(text, shown)

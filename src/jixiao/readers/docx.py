@@ -12,11 +12,11 @@ from pathlib import Path
 from jixiao.errors import InputError
 from jixiao.model import Form
 from jixiao.readers.table import Rows, rows_to_forms
-from jixiao.readers.ziputil import check_zip
+from jixiao.readers.ziputil import member_names
 
 
 def docx_rows(path: Path, shown: str) -> tuple[Rows, int]:
-    check_zip(path, shown)
+    member_names(path, shown)
     import docx  # python-docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

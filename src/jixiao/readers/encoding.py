@@ -62,11 +62,6 @@ def looks_binary(text: str) -> bool:
     return bad > max(2, len(sample) // 200)
 
 
-def detect_encoding(data: bytes) -> str:
-    """Name of the encoding ``data`` decodes with (``utf-8-sig``, ``utf-16``, ``gb18030`` …)."""
-    return decode_bytes(data, None)[1]
-
-
 def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding)``. Raises InputError for empty or binary content."""
     if not data:

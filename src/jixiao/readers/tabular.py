@@ -18,7 +18,7 @@ from pathlib import Path
 from jixiao.errors import InputError
 from jixiao.model import Form
 from jixiao.readers.table import Rows, rows_to_forms
-from jixiao.readers.ziputil import check_zip
+from jixiao.readers.ziputil import member_names
 
 MAX_ROWS = 200_000
 MAX_COLS = 200
@@ -58,7 +58,7 @@ def _fmt(v: object) -> str:
 
 def xlsx_rows(path: Path, shown: str) -> list[tuple[str, Rows]]:
     """(sheet title, rows) for every worksheet."""
-    check_zip(path, shown)
+    member_names(path, shown)
     from openpyxl import load_workbook
 
     fh = open(path, "rb")  # a file object: openpyxl would otherwise insist on the .xlsx extension

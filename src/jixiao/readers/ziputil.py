@@ -32,7 +32,3 @@ def member_names(path: Path, shown: str) -> list[str]:
         if i.file_size > 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise InputError(shown, f"suspicious compression ratio in member {i.filename} (zip bomb?)")
     return [i.filename for i in infos]
-
-
-def check_zip(path: Path, shown: str) -> list[str]:
-    return member_names(path, shown)
