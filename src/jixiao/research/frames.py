@@ -10,9 +10,7 @@ pandas is imported inside the functions (it is an optional dependency: ``pip ins
 
 from __future__ import annotations
 
-import re
 import tomllib
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -84,24 +82,25 @@ INDICATOR_COLUMNS = {
     "boilerplate": "number of distinct forms with exactly this normalised name + value",
 }
 
-_PUNCT = re.compile(r"[\s\u3000，。、；：！？“”‘’「」『』（）()【】\[\]《》<>,.;:!?'\"·…—\-_/\\|]+")
-
 
 def norm_text(s: str | None) -> str:
-    """NFKC, whitespace and punctuation removed, lower case: the text compared for copies."""
-    if not s:
-        return ""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", str(s))).lower()
+    """NFKC, whitespace and punctuation removed, lower case: the text compared for copies
+    (:func:`jixiao.review.text.norm_loose`)."""
+    from jixiao.review.text import norm_loose
+
+    return norm_loose(s)
 
 
 def bigram_jaccard(a: str | None, b: str | None) -> float | None:
-    """Character-bigram Jaccard similarity (punctuation and spacing ignored); None if a text is empty."""
-    x, y = norm_text(a), norm_text(b)
-    if not x or not y:
+    """Character-bigram Jaccard similarity (punctuation and spacing ignored); None if a text is empty.
+
+    :func:`jixiao.review.text.jaccard`, with None instead of 0.0 for a missing text.
+    """
+    from jixiao.review.text import jaccard
+
+    if not norm_text(a) or not norm_text(b):
         return None
-    bx = {x[i : i + 2] for i in range(len(x) - 1)} or {x}
-    by = {y[i : i + 2] for i in range(len(y) - 1)} or {y}
-    return len(bx & by) / len(bx | by)
+    return jaccard(a, b)
 
 
 # --- vocabularies (data files) ------------------------------------------------------------------
@@ -123,32 +122,12 @@ def sector_of(project_name: str | None, department: str | None = None) -> str:
     return "其他"
 
 
-@lru_cache(maxsize=1)
-def _vague_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    with resources.files("jixiao.data").joinpath("review_vocab.toml").open("rb") as f:
-        v = tomllib.load(f)["vague_value"]
-    by_len = lambda ws: tuple(sorted(set(ws), key=len, reverse=True))  # noqa: E731
-    return by_len(v["words"]), by_len(v["modifiers"])
-
-
 def is_vague_value(raw: str | None) -> bool:
-    """A qualitative value made only of vague words and modifiers (提升, 有所改善, 进一步完善 …).
+    """A qualitative value made only of vague words and modifiers (提升, 有所改善, 进一步完善 …):
+    the review rule's definition and vocabulary (:func:`jixiao.review.text.is_vague_value`)."""
+    from jixiao.review.text import is_vague_value as review_is_vague
 
-    Same definition and vocabulary (``data/review_vocab.toml`` ``[vague_value]``) as the review rule.
-    """
-    try:
-        from jixiao.review.text import is_vague_value as review_is_vague
-    except ImportError:  # review package not importable: apply the same definition here
-        review_is_vague = None
-    if review_is_vague is not None:
-        return bool(review_is_vague(raw))
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
-    if not s or re.search(r"\d", s) or len(s) > 12:
-        return False
-    words, modifiers = _vague_words()
-    for w in modifiers + words:
-        s = s.replace(w, "")
-    return s == ""
+    return bool(review_is_vague(raw))
 
 
 @lru_cache(maxsize=1)
