@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from jixiao.model import Form, Indicator, Value
+from jixiao.suggest.index import clean_name
 from jixiao.taxonomy import parent_of
 from jixiao.values import parse_value
 
@@ -184,8 +185,6 @@ def is_weak(ind: Indicator) -> bool:
 def object_of(name: str) -> str:
     """The object of an indicator name: the name without its evaluative ending."""
     s = _norm(name)
-    from jixiao.suggest.index import clean_name
-
     s = clean_name(s)
     s = re.sub(r"[(（][^)）]*[)）]$", "", s)
     sufs = sorted(_data()["object"]["suffixes"] + _data()["object"]["trailing"], key=len, reverse=True)
@@ -472,8 +471,6 @@ def _value_only_suggestion(ind: Indicator, level2: str | None, hits, index, code
                f"（范围 {format_value(None, min(nums), None)[1:]}–{format_value(None, max(nums), None)[1:]}）")
     else:
         how = f"沿用原指标名称；数值取自同类（…{ending}）指标「{lead['name']} {lead.get('value')}」"
-    from jixiao.suggest.index import clean_name
-
     s = Suggestion(
         name=clean_name(ind.name), value=format_value(op, med, unit), level2=level2, level1=parent_of(level2),
         reason=how, source=_source_of(lead), similarity=1.0, basis="corpus",
@@ -509,8 +506,6 @@ def _unit_fix_suggestion(ind: Indicator, level2: str | None, code: str | None) -
     v = ind.value
     if code != "no_unit" or v.number is None:
         return None
-    from jixiao.suggest.index import clean_name
-
     name, unit = unit_from_name(clean_name(ind.name))
     if not unit or not plausible(name, v.number, unit) or (unit == "%" and v.number > 100):
         return None
@@ -645,8 +640,6 @@ def _deadline(form: Form | None) -> str:
 
 def _template_candidates(ind: Indicator, level2: str | None, form: Form | None) -> list[tuple[int, str, str, dict]]:
     """(trigger hits, filled name, value, template) for templates of the category."""
-    from jixiao.suggest.index import clean_name
-
     name = _norm(ind.name)
     obj = object_of(ind.name)
     code = diagnose(ind)[0]
