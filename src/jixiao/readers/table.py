@@ -140,6 +140,7 @@ def _header_columns(row: list[str]) -> dict[str, int]:
     return cols
 
 
+@lru_cache(maxsize=8192)
 def _label_kind(text: str) -> tuple[str | None, str | None, str | None] | None:
     """(level1, level2, template) when ``text`` is a category label, else None."""
     s = clean_label(text)
