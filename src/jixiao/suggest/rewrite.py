@@ -638,11 +638,13 @@ def _deadline(form: Form | None) -> str:
     return "X月X日前"
 
 
-def _template_candidates(ind: Indicator, level2: str | None, form: Form | None) -> list[tuple[int, str, str, dict]]:
-    """(trigger hits, filled name, value, template) for templates of the category."""
+def _template_candidates(
+    ind: Indicator, level2: str | None, form: Form | None, code: str | None
+) -> list[tuple[int, str, str, dict]]:
+    """(trigger hits, filled name, value, template) for templates of the category; ``code`` is
+    :func:`diagnose`'s defect code for ``ind``."""
     name = _norm(ind.name)
     obj = object_of(ind.name)
-    code = diagnose(ind)[0]
     # a name that already ends with what it measures (…学时, …报告数, …比例) is not an object to
     # which a template's measure can be appended
     measured = obj == _norm(clean_name(ind.name)) and re.search(_data()["object"]["measured_re"], name)
@@ -678,8 +680,8 @@ def _short_ref(ref: str) -> str:
     return "review-rules.md " + "、".join(codes) if codes else "suggestion_templates.toml"
 
 
-def _template_suggestions(ind, level2, form, emb, qvec) -> list[Suggestion]:
-    cands = _template_candidates(ind, level2, form)
+def _template_suggestions(ind, level2, form, code, emb, qvec) -> list[Suggestion]:
+    cands = _template_candidates(ind, level2, form, code)
     if not cands:
         return []
     vecs = np.asarray(emb.encode([c[1] for c in cands]), dtype=np.float32)
@@ -825,7 +827,7 @@ def suggest_rewrites_batch(
         same = _value_only_suggestion(ind, level2, hits[n], index, code)
         if same is not None:
             corpus.insert(0, same)
-        templates = _template_suggestions(ind, level2, form, emb, qvecs[n])
+        templates = _template_suggestions(ind, level2, form, code, emb, qvecs[n])
         fix = _unit_fix_suggestion(ind, level2, code)
         if fix is not None:
             fix._generic = False  # type: ignore[attr-defined]
