@@ -32,11 +32,10 @@ def _col(letters: bytes) -> int:
     return n
 
 
-def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(zf: zipfile.ZipFile, sheet_path: str) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of merged ranges, read from the sheet XML."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            data = zf.read(sheet_path.lstrip("/"))
+        data = zf.read(sheet_path.lstrip("/"))
     except KeyError:
         return []
     out = []
@@ -71,6 +70,7 @@ def xlsx_rows(path: Path, shown: str) -> list[tuple[str, Rows]]:
         fh.close()
         raise
     sheets: list[tuple[str, Rows]] = []
+    zf: zipfile.ZipFile | None = None  # opened once, for the merged ranges of every sheet
     try:
         for ws in wb.worksheets:
             grid: Rows = []
@@ -80,7 +80,9 @@ def xlsx_rows(path: Path, shown: str) -> list[tuple[str, Rows]]:
                 grid.append([_fmt(v) for v in row[:MAX_COLS]])
             sheet_path = getattr(ws, "_worksheet_path", None)
             if sheet_path:
-                for r1, c1, r2, _c2 in _merged_ranges(path, sheet_path):
+                if zf is None:
+                    zf = zipfile.ZipFile(path)
+                for r1, c1, r2, _c2 in _merged_ranges(zf, sheet_path):
                     if r1 - 1 >= len(grid):
                         continue
                     top = grid[r1 - 1][c1 - 1] if c1 - 1 < len(grid[r1 - 1]) else ""
@@ -92,6 +94,8 @@ def xlsx_rows(path: Path, shown: str) -> list[tuple[str, Rows]]:
                             row[c1 - 1] = top
             sheets.append((ws.title, grid))
     finally:
+        if zf is not None:
+            zf.close()
         wb.close()
         fh.close()
     return sheets
