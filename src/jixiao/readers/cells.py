@@ -1181,7 +1181,7 @@ _HEADER = re.compile(r"^URL:\s*(\S+)\s*\n[^\n]*\n---[ \t]*\n", re.S)
 _YEAR = re.compile(r"[(（]\s*(20\d\d)\s*年度?\s*[)）]|(20\d\d)\s*年度")
 
 
-def _year(body: str, project_name: str = "") -> int | None:
+def _year(body: str) -> int | None:
     """Budget year: "(2021年度)" / "2021年度", else a form title "…2023年…目标表", else "(2020)"."""
     m = _YEAR.search(body)
     if m:
