@@ -12,11 +12,10 @@ from pathlib import Path
 from jixiao.errors import InputError
 from jixiao.model import Form
 from jixiao.readers.table import Rows, rows_to_forms
-from jixiao.readers.ziputil import member_names
 
 
 def docx_rows(path: Path, shown: str) -> tuple[Rows, int]:
-    member_names(path, shown)
+    """(rows, number of tables). ``read_path`` has already checked the zip container (``member_names``)."""
     import docx  # python-docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

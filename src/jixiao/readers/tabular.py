@@ -18,7 +18,6 @@ from pathlib import Path
 from jixiao.errors import InputError
 from jixiao.model import Form
 from jixiao.readers.table import Rows, rows_to_forms
-from jixiao.readers.ziputil import member_names
 
 MAX_ROWS = 200_000
 MAX_COLS = 200
@@ -56,8 +55,7 @@ def _fmt(v: object) -> str:
 
 
 def xlsx_rows(path: Path, shown: str) -> list[tuple[str, Rows]]:
-    """(sheet title, rows) for every worksheet."""
-    member_names(path, shown)
+    """(sheet title, rows) for every worksheet. ``read_path`` has already checked the zip container."""
     from openpyxl import load_workbook
 
     fh = open(path, "rb")  # a file object: openpyxl would otherwise insist on the .xlsx extension
