@@ -156,15 +156,10 @@ def _forms_from(forms: Iterable[Form] | None, paths: Sequence[str | Path] | None
     if forms is not None:
         return list(forms)
     if paths is not None:
-        from jixiao.readers import read_path
+        from jixiao.readers import iter_paths, read_path
 
-        try:
-            from jixiao.readers import iter_paths  # folders → the supported files below them
-        except ImportError:  # pragma: no cover - older readers
-            iter_paths = None  # noqa: N806
-        files = list(iter_paths(paths)) if iter_paths else [Path(p) for p in paths]
         out: list[Form] = []
-        for p in files:
+        for p in iter_paths(paths):  # folders → the supported files below them
             out.extend(read_path(p))
         return out
     from jixiao.corpus import load_corpus
