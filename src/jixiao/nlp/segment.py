@@ -65,8 +65,7 @@ class Segmenter:
                     jieba.setLogLevel(logging.WARNING)
                     tk = jieba.Tokenizer()
                     tk.tmp_dir = str(cache_dir())
-                    if not _load_split_dict(tk):
-                        tk.initialize()
+                    _load_split_dict(tk)
                     if self.dict_path is not None and self.dict_path.exists():
                         tk.load_userdict(str(self.dict_path))
                     self._tk = tk
@@ -127,11 +126,11 @@ def _dict_key(jieba) -> str:
     return f"{getattr(jieba, '__version__', '?')}|{path}|{st.st_size}|{st.st_mtime_ns}"
 
 
-def _load_split_dict(tk) -> bool:
+def _load_split_dict(tk) -> None:
     """Give ``tk`` jieba's default prefix dictionary as a :class:`_LazyFreq` from the split cache.
 
     When the cache is missing or stale, jieba's own ``initialize`` loads the whole dictionary and the
-    split cache is written for the next process. True when ``tk`` is initialised.
+    split cache is written for the next process. Either way ``tk`` is initialised.
     """
     import jieba
 
@@ -145,11 +144,10 @@ def _load_split_dict(tk) -> bool:
             raise ValueError("stale or cut short")
     except (OSError, ValueError, EOFError, TypeError):  # missing, stale or damaged
         _write_split_dict(tk, path)
-        return True
+        return
     tk.FREQ = _LazyFreq(data[8 + hlen:], spans)
     tk.total = total
     tk.initialized = True
-    return True
 
 
 def _write_split_dict(tk, path: Path) -> None:
