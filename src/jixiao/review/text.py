@@ -61,8 +61,7 @@ _QTY = re.compile(
     r"(%|％|个百分点|万人次|人次|万人|万元|亿元|元|公里|千米|平方米|立方米|万亩|亩|吨|台|套|辆|所|个|家|户|人|"
     r"次|场|期|件|项|条|本|份|篇|批|处|座|间|张|册|课时|学时|小时|天|个月|公顷|km|m2|㎡|床|名|村|镇|部|块|棵|株|只|头)"
 )
-_YEAR = re.compile(r"(?<!\d)(19|20)\d\d\s*(年|-|—|至|到|/|\.)")
-_MONEY_UNITS = {"万元", "亿元", "元"}
+MONEY_UNITS = frozenset({"万元", "亿元", "元"})  # units that :func:`quantities` reports for money amounts
 
 
 def quantities(text: str | None) -> list[tuple[float, str, str]]:

@@ -1,7 +1,7 @@
 import re
 
 from jixiao.review.rules import rule
-from jixiao.review.text import norm, quantities
+from jixiao.review.text import MONEY_UNITS, norm, quantities
 from jixiao.review.vocab import words
 
 
@@ -33,8 +33,8 @@ def goal_inputs_only(form, ctx):
             continue
         seen.add(text)
         qty = quantities(text)
-        money = [q for q in qty if q[1] in ("万元", "亿元", "元")]
-        other = [q for q in qty if q[1] not in ("万元", "亿元", "元")]
+        money = [q for q in qty if q[1] in MONEY_UNITS]
+        other = [q for q in qty if q[1] not in MONEY_UNITS]
         n_input = len(money) + sum(text.count(w) for w in inputs if w not in ("资金", "预算"))
         if n_input < 2 or other or any(e in text for e in effects):
             continue

@@ -1,10 +1,8 @@
 import re
 
 from jixiao.review.rules import rule
-from jixiao.review.text import norm, quantities
+from jixiao.review.text import MONEY_UNITS, norm, quantities
 from jixiao.review.vocab import words
-
-_MONEY = {"万元", "亿元", "元"}
 
 
 def _object_after(text: str, matched: str) -> str:
@@ -63,7 +61,7 @@ def goal_not_covered(form, ctx):
     missing = []
     background = words("goal", "background_cues")
     for num, unit, matched in quantities(text):
-        if unit in _MONEY:
+        if unit in MONEY_UNITS:
             continue
         pos = text.find(matched)
         if any(c in text[max(0, pos - 8) : pos] for c in background):
