@@ -356,6 +356,12 @@ def read_index(path: str | Path) -> Index:
     """Read an index folder as written by :func:`build_index` (no staleness check)."""
     p = Path(path)
     info = json.loads((p / "index.json").read_text(encoding="utf-8"))
+    probes = np.load(p / "probes.npy", allow_pickle=False) if (p / "probes.npy").is_file() else None
+    return _read_index(p, info, probes)
+
+
+def _read_index(p: Path, info: dict[str, Any], probes: np.ndarray | None) -> Index:
+    """The vectors and metadata of folder ``p`` whose ``index.json`` and ``probes.npy`` are already read."""
     allv = np.load(p / "vectors.npy", allow_pickle=False).astype(np.float32)
     metas: list[dict[str, Any]] = []
     with open(p / "meta.jsonl", encoding="utf-8") as f:
@@ -369,7 +375,6 @@ def read_index(path: str | Path) -> Index:
         r = info["kinds"].get(kind, {"start": 0, "stop": 0})
         vectors[kind] = allv[r["start"]:r["stop"]]
         meta[kind] = metas[r["start"]:r["stop"]]
-    probes = np.load(p / "probes.npy", allow_pickle=False) if (p / "probes.npy").is_file() else None
     return Index(vectors=vectors, meta=meta, info=info, probes=probes)
 
 
@@ -432,9 +437,9 @@ def load_index(path: str | Path | None = None, forms: list[Form] | None = None, 
     if (p / "index.json").is_file():
         try:
             info = json.loads((p / "index.json").read_text(encoding="utf-8"))
-            probes = np.load(p / "probes.npy") if (p / "probes.npy").is_file() else None
+            probes = np.load(p / "probes.npy", allow_pickle=False) if (p / "probes.npy").is_file() else None
             if not stale_reasons(info, emb, forms, probes):
-                index = read_index(p)
+                index = _read_index(p, info, probes)
         except (OSError, ValueError, KeyError):
             index = None
     if index is None:
