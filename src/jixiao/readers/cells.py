@@ -922,8 +922,9 @@ class _Parser:
             self.emit(name, rest, cats=cats, roles=roles_prev)
             return None
         self.last_open = None
+        before = len(self.form.indicators)
         self.emit(best[1], best[2], roles=roles_a, strict=spaced)
-        if not best[2] and not spaced:
+        if not best[2] and not spaced and len(self.form.indicators) > before:  # emit may reject the name
             self.last_open = (len(self.form.indicators) - 1, best[1], roles_a)
         return None
 
