@@ -159,13 +159,20 @@ def rule_doc(rule: Any) -> str:
     return inspect.cleandoc(str(text)) if text else ""
 
 
+def first_line(text: str | None) -> str | None:
+    """The first non-blank line of ``text``, without Markdown heading marks (None when there is none)."""
+    if not text:
+        return None
+    for line in str(text).splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line
+    return None
+
+
 def rule_summary(rule: Any) -> str:
     """One line describing a rule: its ``summary`` or the first line of its documentation."""
     summary = getattr(rule, "summary", None)
     if summary:
         return str(summary)
-    for line in rule_doc(rule).splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line
-    return ""
+    return first_line(rule_doc(rule)) or ""

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from jixiao.review.findings import Finding, FormReview
 from jixiao.review.report._common import (
     error_dict,
+    first_line,
     indicator_name,
     open_text,
     rule_doc,
@@ -68,23 +69,13 @@ def _registry() -> list[Any]:
         return []
 
 
-def _first_line(text: str | None) -> str | None:
-    if not text:
-        return None
-    for line in str(text).splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line
-    return None
-
-
 def rule_descriptor(code: str, name: str, severity: str | None, *, summary: str | None = None,
                     docs: str | None = None, dimension: str | None = None, standing: str | None = None,
                     help_base: str = "docs/rules/") -> dict[str, Any]:
     desc: dict[str, Any] = {
         "id": code,
         "name": name,
-        "shortDescription": {"text": summary or _first_line(docs) or name},
+        "shortDescription": {"text": summary or first_line(docs) or name},
         "helpUri": f"{help_base.rstrip('/')}/{code}-{name}.md" if help_base else f"{code}-{name}.md",
         "defaultConfiguration": {"level": LEVELS.get(severity or "warning", "warning")},
     }
