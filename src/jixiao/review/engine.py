@@ -12,7 +12,6 @@ debug level, never faked.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -246,15 +245,5 @@ def review_forms(forms: Iterable[Form], config: Config | None = None) -> list[Fo
     return [review_form(f, config) for f in forms]
 
 
-def finding_counts(reviews: Iterable[FormReview], include_accepted: bool = False) -> Counter:
-    """(rule code, name) -> number of findings across reviews."""
-    c: Counter = Counter()
-    for r in reviews:
-        for f in r.findings:
-            if include_accepted or not f.accepted:
-                c[(f.rule, f.name)] += 1
-    return c
-
-
-__all__ = ["Context", "apply_acceptance", "finding_counts", "review_form", "review_forms", "run_rules"]
+__all__ = ["Context", "apply_acceptance", "review_form", "review_forms", "run_rules"]
 
