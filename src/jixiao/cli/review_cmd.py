@@ -97,21 +97,14 @@ def expand_paths(paths: list[Path]) -> list[Path | tuple[Path, str]]:
 
     A path that does not exist, or a directory with no form file in it, becomes ``(path, message)``.
     """
-    try:
-        from jixiao.readers import iter_paths  # the readers' own notion of "a form file"
-    except ImportError:  # readers not available: walk for the suffixes they are expected to handle
-        iter_paths = None
+    from jixiao.readers import iter_paths  # the readers' own notion of "a form file"
+
     out: list[Path | tuple[Path, str]] = []
     for p in paths:
         if not p.exists():
             out.append((p, "no such file or directory"))
         elif p.is_dir():
-            if iter_paths is not None:
-                files = [Path(f) for f in iter_paths([p])]
-            else:
-                suffixes = {".txt", ".tsv", ".csv", ".json", ".jsonl", ".docx", ".xlsx", ".pdf", ".md"}
-                files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                               and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            files = list(iter_paths([p]))
             if not files:
                 out.append((p, "no form files found in this directory"))
             out += files
