@@ -49,9 +49,6 @@ class XlsxLayout(str, Enum):
     per_form = "per-form"
 
 
-FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
-
-
 def _split(values: list[str] | None) -> list[str]:
     out: list[str] = []
     for v in values or []:
@@ -284,8 +281,10 @@ def review(
 
     code = 1 if errors else 0
     if fail_on is not None:
-        limit = FAIL_RANK[fail_on.value]
-        if any(not f.accepted and FAIL_RANK.get(f.severity, 9) <= limit for r in reviews for f in r.findings):
+        from jixiao.review.report._common import SEVERITY_RANK
+
+        limit = SEVERITY_RANK[fail_on.value]
+        if any(not f.accepted and SEVERITY_RANK.get(f.severity, 9) <= limit for r in reviews for f in r.findings):
             code = 1
     raise typer.Exit(code)
 
