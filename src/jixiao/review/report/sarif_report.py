@@ -25,6 +25,7 @@ from jixiao.review.report._common import (
     rule_doc,
     rule_summary,
     sort_key,
+    source_of,
     target_label,
 )
 
@@ -127,7 +128,7 @@ def _result(review: FormReview, f: Finding, rule_index: dict[str, int]) -> dict[
     location: dict[str, Any] = {
         "logicalLocations": [{"name": name, "fullyQualifiedName": fq, "kind": "object"}],
     }
-    uri = path_uri(review.form.source.path or review.form.source.url)
+    uri = path_uri(source_of(review))
     if uri:
         phys: dict[str, Any] = {"artifactLocation": {"uri": uri}}
         line = (f.data or {}).get("line") if isinstance(f.data, dict) else None
