@@ -65,10 +65,11 @@ def _unknown_rules(patterns: list[str]) -> list[str]:
     """Patterns (codes, code prefixes, names) that match no rule: a typo must not silently pass."""
     if not patterns:
         return []
+    from jixiao.review.config import rule_matches
     from jixiao.review.rules import all_rules
 
     rules = list(all_rules())
-    return [p for p in patterns if not any(p == r.name or r.code.startswith(p.upper()) for r in rules)]
+    return [p for p in patterns if not any(rule_matches(p, r) for r in rules)]
 
 
 def _check_overwrite(paths: list[Path], targets: dict[str, Path | None]) -> None:

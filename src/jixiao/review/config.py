@@ -30,6 +30,11 @@ DEFAULT_DEDUCTIONS = {"error": 20.0, "warning": 8.0, "info": 2.0}
 GRADE_BANDS = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
 
 
+def rule_matches(pattern: str, rule) -> bool:
+    """A select/ignore pattern matches a rule by name, code or code prefix (``JX3``)."""
+    return pattern == rule.name or rule.code.startswith(pattern.upper())
+
+
 @dataclass
 class Config:
     select: list[str] | None = None  # None = every rule
@@ -42,13 +47,10 @@ class Config:
     strict: bool = False  # re-raise rule exceptions instead of logging them
     path: str | None = None  # file the configuration was read from
 
-    def _matches(self, pattern: str, rule) -> bool:
-        return pattern == rule.name or rule.code.startswith(pattern.upper())
-
     def enabled(self, rule) -> bool:
-        if self.select is not None and not any(self._matches(p, rule) for p in self.select):
+        if self.select is not None and not any(rule_matches(p, rule) for p in self.select):
             return False
-        return not any(self._matches(p, rule) for p in self.ignore)
+        return not any(rule_matches(p, rule) for p in self.ignore)
 
     def severity_of(self, rule, default: str) -> str:
         for key in (rule.code, rule.name):
@@ -139,4 +141,6 @@ def load_config(path: str | Path | None = None, start_dir: str | Path = ".") -> 
     return _from_table(data, str(p))
 
 
-__all__ = ["Config", "DEFAULT_DEDUCTIONS", "DEFAULT_WEIGHTS", "GRADE_BANDS", "find_config", "load_config"]
+__all__ = [
+    "Config", "DEFAULT_DEDUCTIONS", "DEFAULT_WEIGHTS", "GRADE_BANDS", "find_config", "load_config", "rule_matches",
+]
