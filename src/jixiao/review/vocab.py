@@ -15,8 +15,9 @@ def vocab() -> dict[str, Any]:
         return tomllib.load(f)
 
 
+@lru_cache(maxsize=None)
 def words(section: str, key: str) -> tuple[str, ...]:
-    """A word list, NFKC-folded, longest first (so that longer cues win when stripping)."""
+    """A word list, NFKC-folded, longest first (so that longer cues win when stripping); built once per list."""
     node: Any = vocab()
     for part in section.split("."):
         node = node[part]
