@@ -144,18 +144,23 @@ def strip_words(text: str, wordlist: tuple[str, ...]) -> str:
     return text
 
 
+@lru_cache(maxsize=None)
+def _longest_first(*lists: tuple[str, str]) -> tuple[str, ...]:
+    """Several :func:`~jixiao.review.vocab.words` lists merged, longest first (built once per combination)."""
+    return tuple(sorted((w for section, key in lists for w in words(section, key)), key=len, reverse=True))
+
+
 def is_vague_value(raw: str | None) -> bool:
     """A qualitative value made only of vague words and modifiers (提升, 有所改善, 进一步完善…)."""
     s = norm(raw)
     if not s or re.search(r"\d", s) or len(s) > 12:
         return False
-    both = tuple(sorted(words("vague_value", "modifiers") + words("vague_value", "words"), key=len, reverse=True))
-    return strip_words(s, both) == ""
+    return strip_words(s, _longest_first(("vague_value", "modifiers"), ("vague_value", "words"))) == ""
 
 
 def is_timeliness_word(raw: str | None) -> bool:
     s = norm(raw)
     if not s:
         return False
-    both = tuple(sorted(words("timeliness", "words") + words("vague_value", "modifiers"), key=len, reverse=True))
+    both = _longest_first(("timeliness", "words"), ("vague_value", "modifiers"))
     return strip_words(s, both) == "" and not re.search(r"\d", s)
