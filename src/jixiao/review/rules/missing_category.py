@@ -1,8 +1,9 @@
 from jixiao.review.rules import rule
-from jixiao.review.text import norm
+from jixiao.review.text import norm, strip_words
 from jixiao.review.vocab import words
+from jixiao.taxonomy import LEVEL2_COST_2021
 
-_COST_L2 = {"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"}
+_COST_L2 = {"成本指标", *LEVEL2_COST_2021}
 
 
 @rule("JX201", "missing-category", severity="error", dimension="完整性", standing="V", ref="R07",
@@ -52,9 +53,7 @@ def missing_category(form, ctx):
                           suggestion=f"建议补充{text}指标。", data={"missing": cat})
     context = norm(form.project_name) + norm(form.annual_goal) + norm(form.overall_goal)
     has_cost = "成本指标" in l1 or bool(l2 & _COST_L2)
-    pname = norm(form.project_name)
-    for phrase in words("cues", "construction_exclude"):
-        pname = pname.replace(phrase, "")
+    pname = strip_words(norm(form.project_name), words("cues", "construction_exclude"))
     cons = [w for w in words("cues", "construction") if w in pname]
     if not has_cost and cons:
         yield ctx.hit(
