@@ -19,7 +19,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from jixiao.review.config import Config
+from jixiao.review.config import GRADE_BANDS, Config
 from jixiao.review.findings import Finding, FormReview
 
 SEED = 20231124
@@ -67,6 +67,7 @@ def resources() -> str:
 
 
 def frequency_markdown(reviews: list[FormReview]) -> str:
+    from jixiao.review.docs import page_name
     from jixiao.review.rules import all_rules
 
     n = len(reviews)
@@ -92,12 +93,12 @@ def frequency_markdown(reviews: list[FormReview]) -> str:
     ]
     for r in all_rules():
         share = len(forms[r.code]) / n if n else 0.0
-        lines.append(f"| [{r.code}](rules/{r.code}-{r.name}.md) | `{r.name}` | {r.severity} | {count[r.code]} | "
+        lines.append(f"| [{r.code}](rules/{page_name(r)}) | `{r.name}` | {r.severity} | {count[r.code]} | "
                      f"{len(forms[r.code])} | {share:.0%} | {'yes' if r.needs_complete else ''} |")
     total = sum(count.values())
     lines.append(f"\nTotal: {total} findings on {n} forms ({total / n:.1f} per form).\n" if n else "")
     grades = Counter(r.score.grade for r in reviews)
-    lines.append("Grades: " + ", ".join(f"{g} {grades.get(g, 0)}" for g in ("优", "良", "中", "差")) + ". "
+    lines.append("Grades: " + ", ".join(f"{g} {grades.get(g, 0)}" for g, _ in GRADE_BANDS) + ". "
                  f"Mean score {sum(r.score.total for r in reviews) / n:.1f}.\n" if n else "")
     return "\n".join(lines)
 
