@@ -291,6 +291,7 @@ def review(
 
 
 def _rule_rows() -> list[dict[str, Any]]:
+    from jixiao.review.docs import page_name
     from jixiao.review.report._common import rule_summary
     from jixiao.review.rules import all_rules
 
@@ -304,7 +305,7 @@ def _rule_rows() -> list[dict[str, Any]]:
             "dimension": getattr(r, "dimension", None),
             "standing": getattr(r, "standing", None),
             "summary": summary,
-            "docs": f"docs/rules/{r.code}-{r.name}.md",
+            "docs": f"docs/rules/{page_name(r)}",
         })
     return rows
 
