@@ -13,6 +13,7 @@ One module per format: :mod:`~jixiao.readers.text` (tab-separated dumps),
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,6 +26,21 @@ MAX_TEXT_BYTES = 20 * 1024 * 1024  # text, csv, json
 MAX_BINARY_BYTES = 50 * 1024 * 1024  # xlsx, docx, pdf (compressed size on disk)
 
 __all__ = ["SUPPORTED_SUFFIXES", "iter_paths", "read_path", "read_text", "sniff_format"]
+
+
+@contextlib.contextmanager
+def _reading(shown: str | None) -> Iterator[None]:
+    """Turn any failure while reading into one :class:`InputError` naming the file."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise InputError(shown, f"input too complex to read ({type(exc).__name__})") from None
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    except Exception as exc:  # noqa: BLE001 - any library failure on bad input is an input error
+        raise InputError(shown, f"cannot read: {type(exc).__name__}: {exc}") from None
 
 
 def iter_paths(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
@@ -70,7 +86,7 @@ def read_path(path: str | os.PathLike) -> list[Form]:
     """Read one file into forms. Raises only :class:`InputError`; never modifies the file."""
     p = Path(path)
     shown = str(path)
-    try:
+    with _reading(shown):
         if not p.exists():
             raise InputError(shown, "no such file")
         if p.is_dir():
@@ -113,14 +129,6 @@ def read_path(path: str | os.PathLike) -> list[Form]:
 
             return read_csv_text(text, shown)
         return read_text(text, shown)
-    except InputError:
-        raise
-    except (RecursionError, MemoryError) as exc:
-        raise InputError(shown, f"input too complex to read ({type(exc).__name__})") from None
-    except OSError as exc:
-        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
-    except Exception as exc:  # noqa: BLE001 - any library failure on bad input is an input error
-        raise InputError(shown, f"cannot read: {type(exc).__name__}: {exc}") from None
 
 
 def _looks_like_csv(text: str) -> bool:
@@ -148,7 +156,7 @@ def _looks_like_cells(text: str) -> bool:
 def read_text(text: str, path: str | os.PathLike | None = None) -> list[Form]:
     """Read forms from text already in memory (JSON, tab-separated dump, or cell-per-line excerpt)."""
     shown = str(path) if path is not None else None
-    try:
+    with _reading(shown):
         if not text or not text.strip():
             raise InputError(shown, "empty file")
         if len(text) > MAX_TEXT_BYTES:
@@ -173,9 +181,3 @@ def read_text(text: str, path: str | os.PathLike | None = None) -> list[Form]:
         from jixiao.readers.text import read_tsv_text
 
         return read_tsv_text(text, shown)
-    except InputError:
-        raise
-    except (RecursionError, MemoryError) as exc:
-        raise InputError(shown, f"input too complex to read ({type(exc).__name__})") from None
-    except Exception as exc:  # noqa: BLE001
-        raise InputError(shown, f"cannot read: {type(exc).__name__}: {exc}") from None
