@@ -43,6 +43,7 @@ model: $(ALL)
 
 eval: $(ALL)
 	$(BIN)/python -m jixiao.nlp.evaluate
+	$(BIN)/python -m jixiao.nlp.gold
 	$(BIN)/python -m jixiao.suggest.evaluate
 
 bench: $(ALL)
