@@ -89,3 +89,65 @@ def test_similar_distinct_and_all():
     out = json.loads(r.stdout)
     assert [d["name"] for d in out] == ["工作人员满意度"] * 3
     assert len({d["form"] for d in out}) == 3
+
+
+def _record_encodes(monkeypatch):
+    """Wrap the shared embedder's ``encode``; returns the list of text batches it is asked for.
+
+    The retrieval index is loaded first so that a stale index's rebuild is not counted."""
+    from jixiao.nlp.embed import get_embedder
+    from jixiao.suggest.index import load_index
+
+    load_index()
+    emb = get_embedder()
+    calls: list[list[str]] = []
+    encode = emb.encode
+
+    def recording(texts):
+        calls.append([texts] if isinstance(texts, str) else list(texts))
+        return encode(texts)
+
+    monkeypatch.setattr(emb, "encode", recording)
+    return calls
+
+
+@pytest.mark.skipif(not _have_embedder(), reason="shipped embedding model models/zh-static-v1 not present")
+@pytest.mark.parametrize("every", [False, True])
+def test_similar_encodes_only_the_query(monkeypatch, every):
+    """The corpus names come from the retrieval index: only TEXT is embedded."""
+    calls = _record_encodes(monkeypatch)
+    args = ["similar", "空调维修及时率", "-k", "5", "-f", "json"] + (["--all"] if every else [])
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)) == 5
+    assert calls == [["空调维修及时率"]]
+
+
+@pytest.mark.skipif(not _have_embedder(), reason="shipped embedding model models/zh-static-v1 not present")
+def test_similar_agrees_with_the_index_search():
+    """Same rows and cosines as ``Index.search`` (what ``jixiao suggest`` uses), one row per name."""
+    from jixiao.nlp.embed import get_embedder
+    from jixiao.suggest.index import load_index
+
+    index = load_index()
+    hits = index.search(get_embedder().encode(["培训人次"]), k=40, kind="indicator")[0]
+    expect, seen = [], set()
+    for row, sim in hits:
+        m = index.meta["indicator"][row]
+        if m["name_raw"].strip() not in seen:
+            seen.add(m["name_raw"].strip())
+            expect.append((m["name_raw"], m["form"], round(min(sim, 1.0), 4)))
+    r = runner.invoke(app, ["similar", "培训人次", "-k", "6", "-f", "json"])
+    out = json.loads(r.stdout)
+    assert [(d["name"], d["form"], d["similarity"]) for d in out] == expect[:6]
+
+
+@pytest.mark.skipif(not _have_embedder(), reason="shipped embedding model models/zh-static-v1 not present")
+def test_similar_matches_numbered_names_by_their_meaning():
+    """The index embeds names without list numbering: 指标1:工程实施总体质量 is found by its words
+    (embedding the raw name, numbering included, put it at cosine 0.36, far outside the top 1)."""
+    r = runner.invoke(app, ["similar", "工程实施总体质量", "-k", "1", "-f", "json"])
+    out = json.loads(r.stdout)
+    assert out[0]["name"] == "指标1:工程实施总体质量"
+    assert out[0]["value"] == "一次性通过省文物局验收" and out[0]["occurrences"] == 1
+    assert out[0]["similarity"] == 1.0

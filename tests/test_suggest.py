@@ -217,3 +217,27 @@ def test_no_implausible_values_are_suggested(seed_forms):
             for s in sugg:
                 v = Value.parse(s.value)
                 assert plausible(s.name, v.number, v.unit), s.as_text()
+
+
+def test_index_vectors_for_reuses_stored_vectors(monkeypatch):
+    """Texts the index holds get their stored vectors; only the others are embedded."""
+    from jixiao.nlp.embed import get_embedder
+    from jixiao.suggest.index import load_index
+
+    index = load_index()
+    emb = get_embedder()
+    rows = [0, 7, index.size("indicator") - 1]
+    texts = [index.meta["indicator"][r]["text"] for r in rows]
+    new = "语料中没有的示例指标名称"
+    assert new not in index.text_rows("indicator")
+    fresh = emb.encode([new])[0]
+    calls: list[list[str]] = []
+    encode = emb.encode
+    monkeypatch.setattr(emb, "encode", lambda t: calls.append(list(t)) or encode(t))
+    v = index.vectors_for(texts[:1] + [new] + texts[1:], "indicator", emb)
+    assert calls == [[new]]
+    assert v.shape == (4, index.vectors["indicator"].shape[1]) and v.dtype == np.float32
+    assert np.array_equal(v[[0, 2, 3]], index.vectors["indicator"][rows])
+    assert np.allclose(v[1], fresh)
+    calls.clear()
+    assert index.vectors_for(texts, "indicator", emb).shape == (3, v.shape[1]) and calls == []

@@ -81,3 +81,34 @@ def test_suggest_set_goal_only():
 
     res = suggest_set(goal="完成办公楼空调、电梯维修，消除安全隐患", k_forms=3)
     assert len(res.forms) == 3 and res.items()
+
+
+def test_suggest_set_takes_corpus_vectors_from_the_index(monkeypatch):
+    """suggest_set embeds the query, and the new wording of rewrites, but no corpus indicator name:
+    those vectors come from the retrieval index. (The rewrite and classifier modules, called for weak
+    or uncategorised rows, embed their own queries; their calls are not counted here.)"""
+    import sys
+
+    from jixiao.nlp.embed import get_embedder
+    from jixiao.suggest import suggest_set
+    from jixiao.suggest.index import load_index
+
+    index = load_index()
+    emb = get_embedder()
+    own: list[str] = []
+    encode = emb.encode
+
+    def recording(texts):
+        caller = sys._getframe(1).f_code.co_filename.replace("\\", "/")
+        if caller.endswith(("jixiao/suggest/recommend.py", "jixiao/suggest/index.py")):
+            own.extend([texts] if isinstance(texts, str) else texts)
+        return encode(texts)
+
+    monkeypatch.setattr(emb, "encode", recording)
+    res = suggest_set(project_name="智慧法院运维")
+    corpus_items = [it for it in res.items() if it.basis == "corpus"]
+    assert len(corpus_items) >= 5
+    assert "智慧法院运维" in own
+    stored = index.text_rows("indicator")
+    assert [t for t in own if t in stored] == []
+    assert not {it.name for it in corpus_items} & set(own)

@@ -97,13 +97,13 @@ def similar_cmd(
 def similar_indicators(text: str, k: int = 5, distinct: bool = True) -> list[dict]:
     """Top-``k`` corpus indicators by cosine similarity of their names to ``text``.
 
-    With ``distinct`` one row per distinct name (its first occurrence in corpus order) and
+    Searched in the retrieval index (:func:`jixiao.suggest.index.load_index`, kind ``indicator``:
+    the names as ``jixiao suggest`` sees them, without list numbering or ★), so only ``text`` is
+    embedded. With ``distinct`` one row per distinct name (its first occurrence in corpus order) and
     ``occurrences`` says in how many places the corpus uses it; otherwise every (form, name).
     """
-    import numpy as np
-
-    from jixiao.corpus import load_corpus
     from jixiao.nlp.embed import get_embedder
+    from jixiao.suggest.index import load_index
 
     try:
         emb = get_embedder()
@@ -111,36 +111,42 @@ def similar_indicators(text: str, k: int = 5, distinct: bool = True) -> list[dic
         raise
     except Exception as exc:  # tokenizers raises a bare Exception for a missing model file
         raise OSError(f"embedding model unavailable: {exc}") from exc
-    entries = []
-    count: dict[str, int] = {}
-    seen: set = set()
-    for f in load_corpus():
-        for ind in f.indicators:
-            name = ind.name.strip()
-            if not name:
-                continue
-            count[name] = count.get(name, 0) + 1
-            key = name if distinct else (f.id, name)
-            if key in seen:
-                continue
-            seen.add(key)
-            entries.append((f, ind))
-    if not entries:
+    index = load_index()
+    meta = index.meta["indicator"]
+    if not meta or k <= 0:
         return []
-    X = emb.encode([ind.name for _, ind in entries])
-    q = emb.encode([text])[0]
-    sims = X @ q
-    order = np.argsort(-sims, kind="stable")[:k]
-    return [
-        {
-            "name": entries[i][1].name,
-            "level2": entries[i][1].level2,
-            "value": entries[i][1].value.raw,
-            "form": entries[i][0].id,
-            "project_name": entries[i][0].project_name,
-            "source_url": entries[i][0].source.url,
-            "similarity": round(float(sims[i]), 4),
-            "occurrences": count[entries[i][1].name.strip()],
-        }
-        for i in order
-    ]
+    # each row stands for the first row of its name (distinct) or of its (form, name)
+    count: dict[str, int] = {}
+    first: dict = {}
+    lead: list[int] = []
+    for r, m in enumerate(meta):
+        name = (m.get("name_raw") or m["name"]).strip()
+        count[name] = count.get(name, 0) + 1
+        lead.append(first.setdefault(name if distinct else (m["form"], name), r))
+    q = emb.encode([text])
+    want = min(k, len(first))
+    kk = min(len(meta), max(4 * k, 32))
+    while True:
+        picked: dict[int, float] = {}
+        for r, sim in index.search(q, k=kk, kind="indicator")[0]:
+            picked.setdefault(lead[r], sim)  # rows of one name share its vector: same cosine
+            if len(picked) == want:
+                break
+        if len(picked) == want or kk >= len(meta):
+            break
+        kk = min(len(meta), 4 * kk)
+    out = []
+    for r, sim in picked.items():
+        m = meta[r]
+        name = m.get("name_raw") or m["name"]
+        out.append({
+            "name": name,
+            "level2": m.get("level2"),
+            "value": m.get("value"),
+            "form": m["form"],
+            "project_name": m.get("project_name"),
+            "source_url": m.get("source_url"),
+            "similarity": round(min(1.0, max(-1.0, float(sim))), 4),  # float16 vectors: |v| ≈ 1 ± 1e-4
+            "occurrences": count[name.strip()],
+        })
+    return out

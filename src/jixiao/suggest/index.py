@@ -156,6 +156,7 @@ class Index:
     _ann: dict[str, Any] = field(default_factory=dict, repr=False)
     _form_rows: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
     probes: np.ndarray | None = field(default=None, repr=False)
+    _text_rows: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def size(self, kind: str = "indicator") -> int:
         return len(self.meta.get(kind, []))
@@ -186,6 +187,38 @@ class Index:
                 by.setdefault(m.get("project_name") or "", {}).setdefault(m["form"], set()).add(name)
             self._form_rows["_by_project"] = by  # type: ignore[assignment]
         return self._form_rows["_by_project"]  # type: ignore[return-value]
+
+    def text_rows(self, kind: str = "indicator") -> dict[str, int]:
+        """Stored text of ``kind`` -> its first row (the text the index embedded for that row)."""
+        if kind not in self._text_rows:
+            by: dict[str, int] = {}
+            for i, m in enumerate(self.meta.get(kind, [])):
+                by.setdefault(m["text"], i)
+            self._text_rows[kind] = by
+        return self._text_rows[kind]
+
+    def vectors_for(self, texts, kind: str = "indicator", embedder=None) -> np.ndarray:
+        """Vectors of ``texts`` (float32, one row per text): the stored vector of a text the index
+        holds for ``kind``, and an encoding (``embedder``, default
+        :func:`jixiao.nlp.embed.get_embedder`) of the others only — the corpus is not embedded again."""
+        texts = ["" if t is None else str(t) for t in ([texts] if isinstance(texts, str) else texts)]
+        rows = self.text_rows(kind)
+        mat = self.vectors[kind]
+        out = np.zeros((len(texts), mat.shape[1]), dtype=np.float32)
+        missing = []
+        for i, t in enumerate(texts):
+            r = rows.get(t)
+            if r is None:
+                missing.append(i)
+            else:
+                out[i] = mat[r]
+        if missing:
+            if embedder is None:
+                from jixiao.nlp.embed import get_embedder
+
+                embedder = get_embedder()
+            out[missing] = np.asarray(embedder.encode([texts[i] for i in missing]), dtype=np.float32)
+        return out
 
     def form_ids(self) -> list[str]:
         seen: dict[str, None] = {}

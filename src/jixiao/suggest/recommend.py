@@ -265,9 +265,10 @@ def set_from_forms(forms: list[dict[str, Any]], index=None, per_category: int | 
         items.append((r, SetItem(name=m["name"], value=value, level1=level1, level2=level2, source=src,
                                  similarity=form_sim[m["form"]],
                                  note="" if m.get("level2") else "二级类别由分类器判定")))
-    # de-duplicate within a level-2 category
+    # de-duplicate within a level-2 category: corpus names take their vectors from the index (only
+    # a rewrite's new wording is embedded)
     if items:
-        vecs = np.asarray(emb.encode([it.name for _, it in items]), dtype=np.float32)
+        vecs = index.vectors_for([it.name for _, it in items], "indicator", emb)
     groups: list[list[int]] = []
     for i, (_, it) in enumerate(items):
         for g in groups:
