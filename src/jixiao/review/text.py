@@ -55,6 +55,92 @@ def jaccard(a: str | None, b: str | None) -> float:
     return len(x & y) / len(x | y)
 
 
+def bigram_bag(s: str) -> frozenset[tuple[str, int]]:
+    """Character bigrams as a multiset: each bigram tagged with its occurrence number ("99" twice ->
+    ("99", 1), ("99", 2)), so that set operations on two bags count repeats.
+
+    The Jaccard of two bags is the multiset Jaccard Σmin/Σmax of the bigram counts: 第9999项任务完成数
+    and 第99项任务完成数 score 0.8, where the plain :func:`bigrams` sets are equal (1.0).
+    """
+    s = norm_loose(s)
+    if len(s) < 2:
+        return frozenset({(s, 1)}) if s else frozenset()
+    seen: dict[str, int] = {}
+    out = []
+    for i in range(len(s) - 1):
+        w = s[i : i + 2]
+        seen[w] = seen.get(w, 0) + 1
+        out.append((w, seen[w]))
+    return frozenset(out)
+
+
+def bag_jaccard(a: str | None, b: str | None) -> float:
+    """Multiset character-bigram Jaccard of two texts (see :func:`bigram_bag`); repeated runs count."""
+    x, y = bigram_bag(a or ""), bigram_bag(b or "")
+    if not x or not y:
+        return 0.0
+    return len(x & y) / len(x | y)
+
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_number(s: str) -> int | None:
+    """A Chinese numeral as an integer: 三 3, 十二 12, 二十 20, 一百零五 105, 两万 20000, 二〇二三 2023."""
+    if not s or any(c not in _CN_DIGIT and c not in _CN_UNIT and c != "万" for c in s):
+        return None
+    if not any(c in _CN_UNIT or c == "万" for c in s):  # digit by digit: 二〇二三
+        return int("".join(str(_CN_DIGIT[c]) for c in s))
+    total = section = num = 0
+    for c in s:
+        if c in _CN_DIGIT:
+            num = _CN_DIGIT[c]
+        elif c in _CN_UNIT:
+            section += (num or 1) * _CN_UNIT[c]
+            num = 0
+        else:  # 万
+            total += ((section + num) or 1) * 10000
+            section = num = 0
+    return total + section + num
+
+
+_CN_NUM = "零〇一二两三四五六七八九十百千万"
+# what a Chinese numeral counts or orders in an indicator name (一期, 二号, 三类, 两个, 十年…)
+_CN_COUNTED = ("号线|标段|阶段|季度|批次|期|号|批|年|级|类|次|轮|季|届|段|组|区|栋|幢|层|个|项|所|台|人|场|家|户|座|"
+               "名|村|处|件|套|辆|条|天|周|月|岁|星")
+_NAME_NUMBER = re.compile(
+    r"(\d+(?:\.\d+)?)"  # Arabic: 2023, 99, 1.5
+    rf"|第([{_CN_NUM}]+)"  # ordinal: 第一, 第十二
+    rf"|(?<![\d{_CN_NUM}])([{_CN_NUM[2:]}][{_CN_NUM}]*)(?=(?:{_CN_COUNTED}))"  # counting: 一期, 二号, 三类 (not 零星)
+    r"|(A{2,5})(?=级)"  # scenic-area grades: AAAA级 = 4A级
+)
+# list numbering left in front of a name: (1) （二） 一、 ① ⑴ ⒈
+_LIST_MARK = re.compile(rf"^(?:[(（]\s*(?:\d+|[{_CN_NUM}]+)\s*[)）]|[{_CN_NUM}]+\s*[、.．])")
+_CIRCLED = re.compile(r"^[\s*★☆]*[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u24f5-\u24fe\u2776-\u2793]+")
+
+
+def name_numbers(name: str | None) -> tuple[float, ...]:
+    """The numbers an indicator name carries, in order: Arabic numbers, Chinese ordinals (第一) and
+    Chinese numerals that count something (一期, 二号, 两个), AAAA级 grades; list numbering ("指标1.",
+    "(1)", "一、", "①") left out. 第1批 and 第一批 both give ``(1.0,)``; 2023-2024年 gives ``(2023.0, 2024.0)``.
+    """
+    n = clean_name(_CIRCLED.sub("", str(name or "")))
+    n = _LIST_MARK.sub("", n)
+    out: list[float] = []
+    for m in _NAME_NUMBER.finditer(n):
+        arabic, ordinal, counted, grade = m.groups()
+        if arabic is not None:
+            out.append(float(arabic))
+        elif grade is not None:
+            out.append(float(len(grade)))
+        else:
+            v = cn_number(ordinal or counted)
+            if v is not None:
+                out.append(float(v))
+    return tuple(out)
+
+
 # number + unit in free text ("32所学校", "500人次", "120公里", "95%")
 _QTY = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*"

@@ -2,7 +2,7 @@ import math
 import re
 
 from jixiao.review.rules import RuleSkipped, rule
-from jixiao.review.text import bigrams, clean_name, norm, norm_loose, unit_family
+from jixiao.review.text import bigram_bag, clean_name, name_numbers, norm, norm_loose, unit_family
 
 # Forms up to this many indicators compare every pair; larger ones (a 10,000-row table) only the
 # pairs that can reach a reporting threshold (:func:`_large_form_pairs`), which finds the same findings.
@@ -28,16 +28,24 @@ def _target_key(ind):
     return (v.number, unit_family(v.unit))
 
 
-def _large_form_pairs(inds, loose: list[str], grams: list[set[str]], lex_t: float):
+def _numbers_differ(x: tuple[float, ...], y: tuple[float, ...]) -> bool:
+    """Both names carry numbers (:func:`~jixiao.review.text.name_numbers`) and they are not the same."""
+    return bool(x) and bool(y) and x != y
+
+
+def _large_form_pairs(inds, loose: list[str], grams: list[frozenset], lex_t: float):
     """For each row ``b``, its candidate earlier rows ``a`` (ascending), for forms too large for all pairs.
 
     A pair can only be reported when the loose names are equal, or the bigram Jaccard is ≥ 0.9, or
-    (same quantitative target only) ≥ min(0.5, ``lexical``). Prefix filtering finds every pair
-    that can reach such a Jaccard t: with the bigrams in one global order (rarest first), two sets
-    with Jaccard ≥ t share one of their first |x| - ceil(t·|x|) + 1 bigrams. So the candidates are
-    a superset of the qualifying pairs, and memory stays linear (no list of all pairs).
+    (same quantitative target only) ≥ min(0.5, ``lexical``). The Jaccard is that of the bigram
+    bags (:func:`~jixiao.review.text.bigram_bag`: each bigram tagged with its occurrence number), so
+    it is a plain set Jaccard over those tagged bigrams and prefix filtering applies unchanged: with
+    the tagged bigrams in one global order (rarest first), two sets with Jaccard ≥ t share one of
+    their first |x| - ceil(t·|x|) + 1 elements. So the candidates are a superset of the qualifying
+    pairs (the number check in the rule only removes pairs), and memory stays linear (no list of
+    all pairs).
     """
-    freq: dict[str, int] = {}
+    freq: dict[tuple[str, int], int] = {}
     for g in grams:
         for w in g:
             freq[w] = freq.get(w, 0) + 1
@@ -81,8 +89,14 @@ def duplicate_indicator(form, ctx):
         embedding model is available, a cosine similarity ≥ the model's calibrated ``duplicate``
         threshold together with a lexical similarity ≥ 0.5 *and* the same quantitative target
         (same number, same kind of unit). Each later row is reported once, pointing at the first.
-        Shared wording alone is not enough: 孕产妇7天访视数 and 孕产妇42天访视数, or 药品/化妆品不良反应
-        报告数, are different indicators.
+        The Jaccard counts repeated bigrams (a multiset: Σmin/Σmax of the bigram counts), so
+        第9999项 and 第99项 are not the same name. Names that both carry numbers, and not the same
+        ones in the same order, are never duplicates: 第1批/第2批, 一期/二期, 一号/二号, 2023年/2024年,
+        第99项/第9999项 name different things (Arabic numbers, 第 + Chinese numeral, a Chinese
+        numeral before a counter such as 期/号/批/类/个, AAAA级; list numbering such as "(1)" or
+        "①" is not a number; 第一批 and 第1批 carry the same one). A name with a number and one
+        without are compared by similarity alone. Shared wording alone is not enough:
+        孕产妇7天访视数 and 孕产妇42天访视数, or 药品/化妆品不良反应报告数, are different indicators.
     Why:
         R25 [V S3]: 101号's 重点突出 asks for a small set of core, non-redundant indicators. No
         document forbids duplicates in so many words, so the rule itself is [I].
@@ -113,12 +127,15 @@ def duplicate_indicator(form, ctx):
         emb_t = None
     keys = [clean_name(ind.name) for _, ind in inds]
     loose = [norm_loose(k) for k in keys]
-    grams = [bigrams(k) for k in keys]
+    grams = [bigram_bag(k) for k in keys]
+    nums = [name_numbers(ind.name) for _, ind in inds]
 
     def judge(a: int, b: int):
         x, y = inds[a][1], inds[b][1]
         gx, gy = grams[a], grams[b]
         lex = len(gx & gy) / len(gx | gy) if gx and gy else 0.0
+        if _numbers_differ(nums[a], nums[b]):  # 第1批/第2批, 一期/二期: different things
+            return None, lex
         if loose[a] == loose[b]:
             return "名称相同", lex
         if lex >= 0.9 or (lex >= lex_t and _same_target(x, y)):
