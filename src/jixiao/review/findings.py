@@ -15,6 +15,9 @@ from jixiao.model import Form
 
 SEVERITIES = ("error", "warning", "info")
 TARGET_KINDS = ("overall_goal", "annual_goal", "indicator", "form")
+# How findings name their target, in the reports and in the rules' messages; the goal labels are the
+# form's own field names (总体目标, 年度目标).
+TARGET_ZH = {"overall_goal": "总体目标", "annual_goal": "年度目标", "indicator": "指标", "form": "整表"}
 
 
 @dataclass

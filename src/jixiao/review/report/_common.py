@@ -9,11 +9,10 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from jixiao.fsutil import atomic_open
-from jixiao.review.findings import SEVERITIES, Finding, FormReview, Target
+from jixiao.review.findings import SEVERITIES, TARGET_ZH, Finding, FormReview, Target
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # error 0, warning 1, info 2
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-TARGET_ZH = {"overall_goal": "总体目标", "annual_goal": "年度目标", "indicator": "指标", "form": "整表"}
 
 
 def is_path(out: Any) -> bool:

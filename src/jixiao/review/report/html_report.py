@@ -9,6 +9,7 @@ from typing import Any
 from jixiao.review.findings import SEVERITIES, FormReview
 from jixiao.review.report._common import (
     SEVERITY_ZH,
+    TARGET_ZH,
     dimension_names,
     error_dict,
     findings_by_target,
@@ -122,13 +123,13 @@ def _form_section(r: FormReview, k: int) -> list[str]:
     # goals and indicator table
     by_target = findings_by_target(r)
     out.append("<h3>绩效目标</h3>")
-    for kind, label, text in (("overall_goal", "总体目标", form.overall_goal), ("annual_goal", "年度目标", form.annual_goal)):
+    for kind, text in (("overall_goal", form.overall_goal), ("annual_goal", form.annual_goal)):
         fs = by_target.get((kind, None), [])
         codes = " ".join(esc(f.rule) for f in fs)
         sev = worst(fs)
         cls = f"goal sev-{esc(sev)}" if sev else "goal"
         tag = f' <span class="muted">{codes}</span>' if codes else ""
-        out.append(f'<p class="{cls}"><b>{label}</b>{tag}<br>{esc(text or "(空)")}</p>')
+        out.append(f'<p class="{cls}"><b>{TARGET_ZH[kind]}</b>{tag}<br>{esc(text or "(空)")}</p>')
     out.append(f"<h3>绩效指标 ({len(form.indicators)})</h3>")
     out.append("<table><thead><tr><th>#</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th>"
                "<th>问题</th></tr></thead><tbody>")

@@ -1,5 +1,6 @@
 import re
 
+from jixiao.review.findings import TARGET_ZH
 from jixiao.review.rules import rule
 from jixiao.review.text import norm
 
@@ -42,7 +43,7 @@ def goal_funds_mismatch(form, ctx):
         amount = float(m.group(2)) * _SCALE[m.group(3)]
         if any(ref and abs(amount - ref) <= tol * ref for ref in (total, fiscal)):
             return
-        label = "年度目标" if kind == "annual_goal" else "总体目标"
+        label = TARGET_ZH[kind]
         yield ctx.hit(
             ctx.goal_target(kind),
             f"{label}中写的金额“{m.group(2)}{m.group(3)}”与项目资金总额（{total / 10000:,.2f}万元）不一致。",

@@ -1,5 +1,6 @@
 import re
 
+from jixiao.review.findings import TARGET_ZH
 from jixiao.review.rules import rule
 from jixiao.review.text import MONEY_UNITS, norm, quantities
 from jixiao.review.vocab import words
@@ -40,7 +41,7 @@ def goal_inputs_only(form, ctx):
             continue
         if not money and not re.search(r"用于|支付", text):
             continue
-        label = "年度目标" if kind == "annual_goal" else "总体目标"
+        label = TARGET_ZH[kind]
         yield ctx.hit(
             ctx.goal_target(kind),
             f"{label}只列出资金用途或投入，没有说明要形成的产出和效果。",

@@ -1,5 +1,6 @@
 import re
 
+from jixiao.review.findings import TARGET_ZH
 from jixiao.review.rules import rule
 from jixiao.review.text import MONEY_UNITS, norm, quantities
 from jixiao.review.vocab import words
@@ -76,7 +77,7 @@ def goal_not_covered(form, ctx):
         if obj not in missing:
             missing.append(obj)
     if missing:
-        label = "年度目标" if kind == "annual_goal" else "总体目标"
+        label = TARGET_ZH[kind]
         shown = "、".join(f"“{m}”" for m in missing[:5]) + ("等" if len(missing) > 5 else "")
         yield ctx.hit(
             ctx.goal_target(kind),

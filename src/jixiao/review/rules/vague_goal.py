@@ -1,3 +1,4 @@
+from jixiao.review.findings import TARGET_ZH
 from jixiao.review.rules import rule
 from jixiao.review.text import has_number, norm
 from jixiao.review.vocab import words
@@ -35,7 +36,7 @@ def vague_goal(form, ctx):
         found = [p for p in phrases if p in text]
         if not found:
             continue
-        label = "年度目标" if kind == "annual_goal" else "总体目标"
+        label = TARGET_ZH[kind]
         cues = "、".join(dict.fromkeys(found[:4]))
         yield ctx.hit(
             ctx.goal_target(kind),
