@@ -167,6 +167,53 @@ def test_baseline_round_trip(tmp_path, seed_doc):
     assert res.exit_code == 2 and "not a jixiao baseline" in res.stderr
 
 
+
+def test_baseline_file_is_read_once(tmp_path, monkeypatch):
+    """`--baseline` is checked before the review and applied after it from that one reading."""
+    import builtins
+    import io
+
+    import jixiao.review.baseline as baseline_mod
+
+    bl = tmp_path / "baseline.json"
+    res = run("review", SEED, "--select", "JX303", "--write-baseline", bl, "--no-progress", "-o", tmp_path / "r.txt")
+    assert res.exit_code == 0 and bl.is_file()
+    loads, opens = [], []
+    real_read, real_open = baseline_mod.read_baseline, builtins.open
+
+    def counting_read(path):
+        loads.append(Path(path))
+        return real_read(path)
+
+    def counting_open(file, mode="r", *args, **kw):
+        if isinstance(file, (str, Path)) and Path(file).resolve() == bl.resolve() and "r" in mode:
+            opens.append(mode)
+        return real_open(file, mode, *args, **kw)
+
+    monkeypatch.setattr(baseline_mod, "read_baseline", counting_read)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(io, "open", counting_open)  # what pathlib.Path.open calls
+    res, doc = review_json(SEED, "--baseline", bl)
+    monkeypatch.undo()
+    assert res.exit_code == 0, res.stderr
+    assert loads == [bl] and len(opens) == 1
+    found = open_findings(doc)
+    assert found and not any(f["rule"] == "JX303" for f in found)  # the baseline's findings are hidden
+
+
+def test_baseline_and_write_baseline_on_one_file(tmp_path):
+    """The findings shown are those new since the baseline as it was when the run started; the file
+    then records today's findings."""
+    bl = tmp_path / "baseline.json"
+    res = run("review", SEED, "--select", "JX303", "--write-baseline", bl, "--no-progress", "-o", tmp_path / "r.txt")
+    assert res.exit_code == 0
+    res, doc = review_json(SEED, "--baseline", bl, "--write-baseline", bl)
+    assert res.exit_code == 0, res.stderr
+    found = open_findings(doc)
+    assert found and not any(f["rule"] == "JX303" for f in found)
+    res, again = review_json(SEED, "--baseline", bl)
+    assert res.exit_code == 0 and open_findings(again) == []
+
 def test_rules_listing():
     from jixiao.review import all_rules
 

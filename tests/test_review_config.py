@@ -122,6 +122,20 @@ def test_baseline_round_trip(tmp_path):
     assert all(f.target.index == new_row for f in again[0].findings)  # only findings about the new row remain
 
 
+
+def test_apply_baseline_takes_counts_already_read(tmp_path):
+    from jixiao.review.baseline import read_baseline
+
+    path = tmp_path / "baseline.json"
+    n = write_baseline(review_forms([seed_like()]), path)
+    counts = read_baseline(path)
+    kept = dict(counts)
+    again = review_forms([seed_like()])
+    assert apply_baseline(again, counts) == n and again[0].findings == []
+    assert counts == kept  # the caller's counts are not used up
+    again = review_forms([seed_like()])
+    assert apply_baseline(again, counts) == n  # so they can be applied again
+
 def test_bad_baseline_is_input_error(tmp_path):
     p = tmp_path / "b.json"
     p.write_text("[1, 2]", encoding="utf-8")

@@ -217,11 +217,12 @@ def review(
         cfg.select = sel
     if ign:
         cfg.ignore = list(cfg.ignore) + ign
-    if baseline is not None:  # checked before the (possibly long) review, not after
+    known = None  # the baseline's fingerprints: read (and checked) once, before the (possibly long) review
+    if baseline is not None:
         from jixiao.review.baseline import read_baseline
 
         try:
-            read_baseline(baseline)
+            known = read_baseline(baseline)
         except InputError as e:
             raise _usage(f"--baseline: {e}") from None
         except OSError as e:
@@ -240,13 +241,10 @@ def review(
             typer.echo(f"jixiao review: cannot write {write_baseline}: {e.strerror or e}", err=True)
             raise typer.Exit(1) from None
         typer.echo(f"jixiao: baseline of {n} findings written to {write_baseline}", err=True)
-    if baseline is not None:
+    if known is not None:
         from jixiao.review.baseline import apply_baseline
 
-        try:
-            apply_baseline(reviews, baseline)
-        except InputError as e:
-            raise _usage(f"--baseline: {e}") from None
+        apply_baseline(reviews, known)
 
     from jixiao.review.report import get_writer
 

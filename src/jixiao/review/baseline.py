@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from jixiao.errors import InputError
@@ -54,11 +55,13 @@ def read_baseline(path: str | Path) -> Counter:
     return Counter({str(k): int(v) for k, v in fps.items()})
 
 
-def apply_baseline(reviews: list[FormReview], path: str | Path, drop: bool = True) -> int:
+def apply_baseline(reviews: list[FormReview], baseline: str | Path | Mapping[str, int], drop: bool = True) -> int:
     """Remove (or, with ``drop=False``, only mark ``data["baseline"]=True``) findings already in
-    the baseline. Scores are left as they were (they describe the form, not the review history).
+    the baseline: a baseline file, or the fingerprint counts :func:`read_baseline` returned (so that a
+    caller that has read the file already does not read it again; the counts are not modified).
+    Scores are left as they were (they describe the form, not the review history).
     Returns the number of findings matched."""
-    budget = read_baseline(path)
+    budget = read_baseline(baseline) if isinstance(baseline, (str, os.PathLike)) else Counter(baseline)
     matched = 0
     for r in reviews:
         keep = []
