@@ -470,3 +470,17 @@ def test_is_report_recognises_own_output_only(reviews, tmp_path):
                                  ensure_ascii=False, indent=1), encoding="utf-8")
     for p in (EXAMPLE, corpus_path(), parsed, tmp_path / "missing.json"):
         assert not is_report(p), p
+
+
+def test_report_summary_is_summarise(reviews):
+    """The reports' batch summary is computed by jixiao.review.summarise (one implementation)."""
+    from jixiao.review import summarise
+    from jixiao.review.report._common import summary
+
+    s, js = summarise(reviews, ERRORS), summary(reviews, ERRORS)
+    assert js["findings"] == s["findings"] == sum(s["severities"].values()) == len(_active(reviews))
+    assert js["accepted"] == s["accepted"] == 1 and js["unreadable"] == s["unreadable"] == 1
+    assert js["by_rule"] == {e["rule"]: e["count"] for e in s["rules"]}
+    assert js["by_severity"] == s["severities"]
+    assert js["score"]["mean"] == s["mean_score"] and js["score"]["min"] == s["ranking"][0]["score"]
+    assert js["grades"] == {g: n for g, n in s["grades"].items() if n}

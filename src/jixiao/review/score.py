@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from jixiao.review.config import GRADE_BANDS, Config
-from jixiao.review.findings import Finding, FormReview, Score
+from jixiao.review.findings import SEVERITIES, Finding, FormReview, Score
 
 
 def grade_of(total: float) -> str:
@@ -38,19 +38,28 @@ def score_findings(findings: Iterable[Finding], config: Config | None = None) ->
     return Score(total=total, dimensions=dims, grade=grade_of(total))
 
 
-def summarise(reviews: Iterable[FormReview]) -> dict:
-    """Batch summary: forms ranked worst first, grade counts, findings per rule and per severity."""
+def summarise(reviews: Iterable[FormReview], errors: Iterable = ()) -> dict:
+    """Batch summary: forms ranked worst first, grade counts, findings per rule and per severity.
+
+    The one implementation of the batch summary: the reports' ``summary`` object
+    (:func:`jixiao.review.report._common.summary`) is a view of this dict. Accepted findings are
+    counted in ``accepted`` only. ``errors`` are the inputs that could not be read (``unreadable``).
+    ``grades`` lists every band; a review without a grade is counted under the grade of its total.
+    """
     reviews = list(reviews)
     ranked = sorted(reviews, key=lambda r: (r.score.total, r.form.id))
     grades: dict[str, int] = {g: 0 for g, _ in GRADE_BANDS}
     by_rule: dict[str, dict] = {}
-    by_sev: dict[str, int] = {"error": 0, "warning": 0, "info": 0}
+    by_sev: dict[str, int] = {s: 0 for s in SEVERITIES}
+    n_open = n_accepted = 0
     for r in reviews:
         g = r.score.grade or grade_of(r.score.total)
         grades[g] = grades.get(g, 0) + 1
         for f in r.findings:
             if f.accepted:
+                n_accepted += 1
                 continue
+            n_open += 1
             e = by_rule.setdefault(f.rule, {"rule": f.rule, "name": f.name, "count": 0, "forms": set()})
             e["count"] += 1
             e["forms"].add(r.form.id)
@@ -59,9 +68,11 @@ def summarise(reviews: Iterable[FormReview]) -> dict:
         {**e, "forms": len(e["forms"])} for e in sorted(by_rule.values(), key=lambda e: (-e["count"], e["rule"]))
     ]
     n = len(reviews)
+    totals = [r.score.total for r in reviews]
+    mean = round(sum(totals) / n, 1) if n else None
     return {
         "forms": n,
-        "mean_score": round(sum(r.score.total for r in reviews) / n, 1) if n else None,
+        "mean_score": mean,
         "grades": grades,
         "severities": by_sev,
         "rules": rules,
@@ -71,6 +82,11 @@ def summarise(reviews: Iterable[FormReview]) -> dict:
              "open_findings": sum(1 for f in r.findings if not f.accepted)}
             for i, r in enumerate(ranked)
         ],
+        "unreadable": len(list(errors)),
+        "indicators": sum(len(r.form.indicators) for r in reviews),
+        "findings": n_open,
+        "accepted": n_accepted,
+        "score": {"mean": mean, "min": min(totals) if totals else None, "max": max(totals) if totals else None},
     }
 
 

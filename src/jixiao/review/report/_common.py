@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from jixiao.fsutil import atomic_open
 from jixiao.review.findings import SEVERITIES, TARGET_ZH, Finding, FormReview, Target
+from jixiao.review.score import summarise
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # error 0, warning 1, info 2
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -51,11 +52,6 @@ def sort_key(f: Finding) -> tuple:
     t = f.target
     kind_rank = {"form": 0, "overall_goal": 1, "annual_goal": 2, "indicator": 3}.get(t.kind, 4)
     return (SEVERITY_RANK.get(f.severity, 9), kind_rank, t.index if t.index is not None else -1, f.rule)
-
-
-def active(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings a reviewer has not accepted (accepted ones are shown but neither counted nor coloured)."""
-    return [f for f in findings if not f.accepted]
 
 
 def worst(findings: Iterable[Finding]) -> str | None:
@@ -118,25 +114,21 @@ def fmt_score(x: float | None) -> str:
 
 
 def summary(reviews: list[FormReview], errors: list[dict]) -> dict[str, Any]:
-    """Batch summary used by every format (the ``summary`` object of the JSON report)."""
-    all_findings = [f for r in reviews for f in r.findings]
-    live = active(all_findings)
-    totals = [r.score.total for r in reviews]
-    grades = Counter(r.score.grade for r in reviews if r.score.grade)
+    """Batch summary used by every format (the ``summary`` object of the JSON report): the report's
+    view of :func:`jixiao.review.score.summarise`, which computes it. Only ``grades`` differs from
+    summarise's: the forms' own grades in the order they first occur (no empty bands, and a review
+    without a grade is not counted)."""
+    s = summarise(reviews, errors)
     return {
-        "forms": len(reviews),
-        "unreadable": len(errors),
-        "indicators": sum(len(r.form.indicators) for r in reviews),
-        "findings": len(live),
-        "accepted": len(all_findings) - len(live),
-        "by_severity": severity_counts(live),
-        "by_rule": dict(sorted(Counter(f.rule for f in live).items())),
-        "score": {
-            "mean": round(sum(totals) / len(totals), 1) if totals else None,
-            "min": min(totals) if totals else None,
-            "max": max(totals) if totals else None,
-        },
-        "grades": dict(grades),
+        "forms": s["forms"],
+        "unreadable": s["unreadable"],
+        "indicators": s["indicators"],
+        "findings": s["findings"],
+        "accepted": s["accepted"],
+        "by_severity": {sev: s["severities"].get(sev, 0) for sev in SEVERITIES},
+        "by_rule": {e["rule"]: e["count"] for e in sorted(s["rules"], key=lambda e: e["rule"])},
+        "score": s["score"],
+        "grades": dict(Counter(r.score.grade for r in reviews if r.score.grade)),
     }
 
 
