@@ -384,6 +384,13 @@ def _classifier():
         return None
 
 
+def _level1_group(level2: str | None) -> str | None:
+    """产出 / 效益 / 满意度, with every cost category (legacy 成本指标 and the 2021 sub-types) as 成本."""
+    if level2 and "成本" in level2:
+        return "成本"
+    return parent_of(level2)
+
+
 def target_categories(inds: list[Indicator]) -> list[tuple[str | None, str | None]]:
     """(level2 to suggest in, note) for each indicator: its own category unless missing or clearly wrong."""
     clf = _classifier()
@@ -403,13 +410,16 @@ def target_categories(inds: list[Indicator]) -> list[tuple[str | None, str | Non
         code = diagnose(ind)[0]
         # a "及时" value or an on-time rate is a timeliness statement: the classifier needs less
         # confidence to move it to 时效指标
-        need = TIMELINESS_CONFIDENCE if (p is not None and p.level2 == "时效指标"
-                                         and code in ("no_deadline", "timeliness_rate")) else RECATEGORISE_CONFIDENCE
+        timely = p is not None and p.level2 == "时效指标" and code in ("no_deadline", "timeliness_rate")
+        need = TIMELINESS_CONFIDENCE if timely else RECATEGORISE_CONFIDENCE
+        # inside one level-1 group (社会效益 / 可持续影响, 数量 / 质量) the categories are conventions
+        # that regions file differently: the drafter's choice stands unless it is a timeliness statement
         if (
             p is not None
             and code != "completion_rate"  # R18: the rewrite is a quantity, stays in 数量指标
             and p.confidence >= need
             and not _same_category(own, p.level2)
+            and (timely or _level1_group(own) != _level1_group(p.level2))
         ):
             out.append((p.level2, f"原类别「{own}」疑应为「{p.level2}」（分类器置信度 {p.confidence:.2f}）"))
             continue
