@@ -3,8 +3,10 @@
     .venv/bin/python models/train_classifier.py                 # corpora/forms.jsonl, all feature blocks
     .venv/bin/python models/train_classifier.py --blocks cues,value,chars,stack   # without the embedder
 
-Training rows: every corpus indicator whose form gives a standard level-2 category (2021 cost
-sub-types count as 成本指标), minus junk rows (see ``jixiao.nlp.evaluate.training_rows``).
+Training labels (``--labels``): ``gold`` (default) uses the independently annotated gold labels of
+``corpora/labels/level2-gold.tsv`` (every corpus indicator with a resolved gold label, including rows
+whose form gives no category; see corpora/labels/README.md); ``form`` uses the forms' own level-2
+categories (2021 cost sub-types count as 成本指标), minus junk rows (``jixiao.nlp.evaluate.training_rows``).
 C is chosen by grouped (by form) 5-fold CV (lowest temperature-scaled log-loss, ``C_CRITERION``),
 then a softmax temperature is fitted on the grouped out-of-fold logits. Same corpus + same code → byte-identical weights.
 """
@@ -25,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(HERE / "classifier-v1"))
     ap.add_argument("--blocks", default="cues,value,chars,embed,stack", help="feature blocks, comma-separated")
     ap.add_argument("--embedder", default=None, help="embedder name (default: the shipped static model)")
+    ap.add_argument("--labels", choices=("gold", "form"), default="gold",
+                    help="train on the gold labels (default) or on the forms' own categories")
     args = ap.parse_args(argv)
 
     from jixiao.corpus import corpus_path, load_corpus
@@ -33,7 +37,15 @@ def main(argv: list[str] | None = None) -> int:
 
     path = Path(args.corpus) if args.corpus else corpus_path()
     forms = load_corpus(path)
-    rows = training_rows(forms)
+    if args.labels == "gold":
+        from jixiao.nlp.gold import gold_label_rows, gold_path
+
+        rows = gold_label_rows(forms)
+        labels_info = {"source": "gold", "path": str(gold_path().relative_to(HERE.parent)),
+                       "sha256": hashlib.sha256(gold_path().read_bytes()).hexdigest()}
+    else:
+        rows = training_rows(forms)
+        labels_info = {"source": "form"}
     blocks = tuple(b for b in args.blocks.split(",") if b)
     clf = IndicatorClassifier(blocks=blocks, embedder=args.embedder)
     clf.fit([r.name for r in rows], [r.value for r in rows], [r.label for r in rows], groups=[r.form for r in rows])
@@ -44,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         "forms_with_rows": len({r.form for r in rows}),
         "rows": len(rows),
     }
+    clf.info["labels"] = labels_info
     out = clf.save(args.out)
-    print(f"trained on {len(rows)} rows from {len({r.form for r in rows})} forms; C={clf.C} "
+    print(f"trained on {args.labels} labels of {len(rows)} rows from {len({r.form for r in rows})} forms; C={clf.C} "
           f"T={clf.temperature_:.3f} grouped-CV accuracy={clf.info['oof_accuracy']:.3f} -> {out}")
     return 0
 

@@ -630,6 +630,11 @@ def render_markdown(res: dict[str, Any], command: str) -> str:
         f"'corrected' columns use {d['corrections']} transparent hand corrections from "
         "`label_corrections.tsv` (form, name, corpus label, corrected label, reason).",
         "",
+        "Every method here, `model` included, is trained on the forms' own labels of its training folds, so "
+        "this page compares like with like on those labels. The shipped weights are trained on the "
+        "independently annotated gold labels of `corpora/labels/level2-gold.tsv`; the same configuration "
+        "scored against the gold labels, trained either way, is in `EVAL-gold.md`.",
+        "",
         "## Summary (9 standard categories)",
         "",
         "| split | method | accuracy | macro-F1 | accuracy (corrected) | macro-F1 (corrected) | level-1 accuracy | ECE |",

@@ -125,6 +125,22 @@ def gold_labels(path: Path | None = None) -> dict[tuple[str, int], str]:
     return {k: r["gold"] for k, r in load_gold(path).items() if r.get("gold") in CLASSES}
 
 
+def gold_label_rows(forms, path: Path | None = None):
+    """:class:`jixiao.nlp.evaluate.Row` objects (``label`` = gold) for every corpus indicator with a
+    resolved gold label, in corpus order — including rows whose form gives no category."""
+    from jixiao.nlp.evaluate import Row, is_junk_name, province_of
+
+    gl = gold_labels(path)
+    rows = []
+    for f in forms:
+        for k, ind in enumerate(f.indicators):
+            lab = gl.get((f.id, k))
+            if lab is None or is_junk_name(ind.name):
+                continue
+            rows.append(Row(ind.name, ind.value, lab, ind.level2 or "", f.id, province_of(f), f.source.template, k))
+    return rows
+
+
 # --------------------------------------------------------------------------- agreement
 
 
