@@ -1,7 +1,10 @@
+import re
+
 from jixiao.review.rules import rule
 from jixiao.taxonomy import LEVEL2_COST_2021, parent_of
 
 _COST = {"成本指标", *LEVEL2_COST_2021}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _group(level2: str | None) -> str | None:
@@ -18,7 +21,8 @@ def category_mismatch(form, ctx):
         different level 1 with confidence ≥ ``confidence`` (default 0.8) — for example an output
         count filed under 社会效益. Disagreements inside one level 1 (数量 vs 质量) and between the
         legacy and 2021 cost categories (成本指标 vs 经济成本指标) are not reported, nor satisfaction
-        indicators filed elsewhere (``satisfaction-misplaced`` reports those).
+        indicators filed elsewhere (``satisfaction-misplaced`` reports those), nor names with fewer
+        than two Chinese characters (such as ``0``: there is no wording to judge).
         The rule is skipped when the classifier is not installed.
     Why:
         R22 [V S16]: mixing output and benefit indicators is a listed common defect (device pass
@@ -33,7 +37,7 @@ def category_mismatch(form, ctx):
     Options:
         confidence = 0.8
     """
-    rows = [(i, ind) for i, ind in ctx.indicators() if ind.level2 and ind.name]
+    rows = [(i, ind) for i, ind in ctx.indicators() if ind.level2 and len(_CJK.findall(ind.name or "")) >= 2]
     if not rows:
         return
     clf = ctx.classifier()
