@@ -16,10 +16,20 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
 
     If the block raises (or the process is killed) the target is left untouched and the
     temporary file is removed, so a reader never sees a half-written report.
+
+    A symlink is written through (the file it points to is replaced, the link stays). A target
+    that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is opened
+    and written directly: renaming over it would replace the device with a plain file.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        with open(path, mode, encoding=None if binary else encoding) as f:
+            yield f
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, _new_file_mode(path))  # mkstemp makes 0600; a report gets the usual permissions
