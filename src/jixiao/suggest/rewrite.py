@@ -166,10 +166,11 @@ def diagnose(ind: Indicator) -> tuple[str | None, str]:
         return "qualitative", f"定性值「{v.raw.strip()}」没有分级标准，建议量化（R16/R17）"
     if v.kind == "quantitative":
         full = v.number is not None and abs(v.number - 100) < 1e-9 and (v.unit in ("%", None))
-        if full and any(name.endswith(e) for e in w["completion_rate"]):
-            return "completion_rate", "完成率=100% 只说明按计划完成，不反映实际数量（R18），建议写明绝对数量"
+        # an on-time rate (…及时完成率, …按时完成率) is a timeliness statement before it is a completion rate
         if full and (any(name.endswith(e) for e in w["timeliness_rate"]) or ("及时" in name and name.endswith("率"))):
             return "timeliness_rate", "及时率=100% 没有给出时限标准（多长时间内算及时），建议写明时限或完成日期（R23）"
+        if full and any(name.endswith(e) for e in w["completion_rate"]):
+            return "completion_rate", "完成率=100% 只说明按计划完成，不反映实际数量（R18），建议写明绝对数量"
         if not v.unit:
             return "no_unit", "定量值缺少计量单位（R13）"
         return None, "原指标已可量化；以下为语料中相近的可考核写法，供参考"
