@@ -4,6 +4,9 @@ Handles what real forms print: ``=100.00(%)``, ``≥14500.00(人)``, ``＞＝95�
 ``大于等于90%``, ``不超过10万元``, ``万元≤3584`` (unit-first split columns), ``≥98百分比``,
 ``±3%以内``, ``2023.07-2024.01``, ``5月31日前``, ``及时``, ``定性好`` and placeholders (``≥**人``).
 
+Operator signs, words and suffixes are read from ``data/operators.toml`` (:func:`operators`, also used by
+:mod:`jixiao.readers.cells`).
+
 :func:`parse_value` never raises on any string; it returns a :class:`~jixiao.model.Value`.
 """
 
@@ -11,26 +14,64 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from jixiao.model import Value
 
 _EMPTY = {"", "/", "-", "—", "--", "——", "无", "空", "暂无", "null", "none", "n/a", "na", "\\"}
 
-# Symbols NFKC leaves alone, plus ASCII two-character operators.
-_SYMBOLS = [
-    ("≧", ">="), ("⩾", ">="), ("≥", ">="), ("≦", "<="), ("⩽", "<="), ("≤", "<="),
-    ("=>", ">="), ("=<", "<="), ("〉", ">"), ("〈", "<"),
-]
-_WORD_OPS = [
-    (r"大于或等于|大于等于|不低于|不少于|不小于|不得低于|不得少于|至少|达到|≥", ">="),
-    (r"小于或等于|小于等于|不超过|不高于|不大于|不多于|不得超过|不得高于|最多|控制在|≤", "<="),
-    (r"大于|高于|超过|多于", ">"),
-    (r"小于|低于|少于", "<"),
-    (r"等于", "="),
-]
-_SUFFIX_GE = re.compile(r"(及以上|以上|或以上)$")
-_SUFFIX_LE = re.compile(r"(及以内|以内|之内|以下|及以下|或以下)$")
+
+@dataclass(frozen=True)
+class Operators:
+    """The operator vocabulary of ``data/operators.toml``."""
+
+    symbols: tuple[tuple[str, str], ...]  # (printed, operator) in replacement order
+    signs: str  # comparison signs NFKC leaves alone ("≧⩾≥≦⩽≤")
+    reversed: tuple[str, ...]  # ASCII spellings written the wrong way round ("=>", "=<")
+    words: tuple[tuple[str, tuple[str, ...]], ...]  # (operator, words longest first) in search order
+    cell_words: tuple[str, ...]  # words that alone make an operator cell
+    prose_words: tuple[str, ...]  # words that split notice prose "name不低于value"
+    suffix: dict[str, tuple[str, ...]]  # ">=" / "<=" -> words after a number ("及以上", "以内")
+
+    def word_pattern(self, words: tuple[str, ...] | list[str]) -> str:
+        """Regex alternation of ``words``, longest first."""
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def operators() -> Operators:
+    """Operator signs, words and suffixes, read once from ``data/operators.toml``."""
+    with resources.files("jixiao.data").joinpath("operators.toml").open("rb") as f:
+        d = tomllib.load(f)
+    symbols = [(sign, op) for op, signs in d["signs"].items() for sign in signs]
+    reversed_ = [(printed, op) for op, printed in d["reversed"].items()]
+    symbols += reversed_
+    symbols += [(printed, op) for op, printed in d["brackets"].items()]
+    groups = d["group"]
+    words = tuple(
+        (g["op"], tuple(sorted(g["prose"] + g["cell"] + g["value"], key=len, reverse=True))) for g in groups
+    )
+    return Operators(
+        symbols=tuple(symbols),
+        signs="".join(sign for signs in d["signs"].values() for sign in signs),
+        reversed=tuple(printed for printed, _ in reversed_),
+        words=words,
+        cell_words=tuple(w for g in groups for w in g["prose"] + g["cell"]),
+        prose_words=tuple(w for g in groups for w in g["prose"]),
+        suffix={op: tuple(ws) for op, ws in d["suffix"].items()},
+    )
+
+
+_OPERATORS = operators()
+# Printed signs NFKC leaves alone, plus the reversed ASCII spellings and angle brackets (in this order).
+_SYMBOLS = list(_OPERATORS.symbols)
+_WORD_OPS = [(_OPERATORS.word_pattern(ws), op) for op, ws in _OPERATORS.words]
+_SUFFIX_GE = re.compile(f"({_OPERATORS.word_pattern(_OPERATORS.suffix['>='])})$")
+_SUFFIX_LE = re.compile(f"({_OPERATORS.word_pattern(_OPERATORS.suffix['<='])})$")
 _PLACEHOLDER = re.compile(r"\*+|[xX]{2,}|＊|某|待定|TBD", re.I)
 _DATE = re.compile(
     r"^(\d{4}\s*[年./\-]\s*\d{1,2}(\s*[月./\-]\s*\d{1,2}\s*日?)?\s*月?"

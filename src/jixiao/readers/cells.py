@@ -23,25 +23,19 @@ printed order (``≥|95|%`` → ``≥95%``, ``万元|≤|3584`` → ``万元≤3
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from jixiao.errors import InputError
 from jixiao.model import Form, Funds, Indicator, Source
+from jixiao.readers.facts import headers as _headers
+from jixiao.readers.facts import label_map, money
 from jixiao.taxonomy import aliases, clean_label, lookup, other_template, parent_of
-from jixiao.values import parse_value
+from jixiao.values import operators, parse_value
 
 # ----------------------------------------------------------------------------------------------
 # vocabulary
-
-
-@lru_cache(maxsize=1)
-def _headers() -> dict:
-    with resources.files("jixiao.data").joinpath("table_headers.toml").open("rb") as f:
-        return tomllib.load(f)
 
 
 def _key(s: str) -> str:
@@ -62,13 +56,16 @@ def _role_map() -> dict[str, str]:
     return out
 
 
+# header fields of data/table_headers.toml [labels] read here, as the kinds this reader knows
+_LABEL_KINDS = {
+    "project": "project", "department": "department", "annual_goal": "annual_goal", "overall_goal": "overall_goal",
+    "total_funds": "total_funds", "annual_funds": "total_funds", "fiscal_funds": "fiscal_funds", "fiscal_current": "fiscal_funds",
+}
+
+
 @lru_cache(maxsize=1)
 def _label_map() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for kind, labels in _headers()["labels"].items():
-        for lab in labels:
-            out.setdefault(_key(lab), kind)
-    return out
+    return label_map(_key, _LABEL_KINDS)
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +88,12 @@ def header_role(cell: str) -> str | None:
 # ----------------------------------------------------------------------------------------------
 # cell classification
 
-_OPS = re.compile(r"^(?:[≥≤≧≦><=＞＜＝]|>=|<=|=>|=<|＞＝|＜＝|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|等于)$")
+_OPV = operators()  # operator signs and words: data/operators.toml
+_OP_SIGNS = "".join(map(re.escape, _OPV.signs + "><=＞＜＝"))  # one-character operators, full-width ones too
+# a cell holding only an operator: one sign, a two-character ASCII or full-width operator, or a word
+_OPS = re.compile(
+    f"^(?:[{_OP_SIGNS}]|>=|<=|＞＝|＜＝|{_OPV.word_pattern(_OPV.reversed)}|{_OPV.word_pattern(_OPV.cell_words)})$"
+)
 _NUMBERISH = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?\s*(?:分|%|％)?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_START = re.compile(r"^指标\s*\d+\s*[.:：、．]")
@@ -314,7 +316,8 @@ def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
     )
     units = sorted(_headers()["glued"]["units"], key=len, reverse=True)
     value_re = re.compile(
-        r"(?<![\d.])(?:[≥≤≧≦><＞＜]=?|=)?\d+(?:\.\d+)?(?:" + "|".join(re.escape(u) for u in units) + r")(?:及以上|以上|以下|以内)?"
+        "(?<![\\d.])(?:[" + "".join(map(re.escape, _OPV.signs + "><＞＜")) + "]=?|=)?"
+        r"\d+(?:\.\d+)?(?:" + "|".join(re.escape(u) for u in units) + r")(?:及以上|以上|以下|以内)?"
     )
     return label_re, value_re
 
@@ -628,7 +631,7 @@ def _plausible_name(name: str, strict: bool = True) -> bool:
     return True
 
 
-_PROSE_OP = re.compile(r"[≥≤≧≦><＞＜=]|大于等于|小于等于|不低于|不少于|不超过|不高于")
+_PROSE_OP = re.compile(f"[{_OP_SIGNS}]|{_OPV.word_pattern(_OPV.prose_words)}")
 
 
 def _name_op_value(text: str) -> tuple[str, str] | None:
@@ -796,9 +799,8 @@ class _Parser:
         elif kind == "overall_goal" and not f.overall_goal and len(v) > 6:
             f.overall_goal = v
         elif kind in ("total_funds", "fiscal_funds"):
-            m = re.match(r"^([\d.]+)\s*(万元|万|元)?$", v.replace(",", ""))
-            if m:
-                num = float(m.group(1)) * (1 if m.group(2) == "元" else 10000)
+            num = money(v, "万元")  # a bare number is in 万元 here (see facts.money)
+            if num is not None:
                 if kind == "total_funds" and f.total is None:
                     f.total = num
                 elif kind == "fiscal_funds" and f.fiscal is None:

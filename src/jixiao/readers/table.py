@@ -3,7 +3,8 @@
 A reader turns its input into ``rows``: a list of rows, each a list of cell strings, in reading
 order. An empty row (``[]`` or only blank cells) stands for a page break or a gap in the source.
 :func:`rows_to_forms` splits the rows into forms (a form starts at its ``项目名称`` row), reads the
-header facts (department, implementer, period, funds, goals) and runs the indicator-table state
+header facts (department, implementer, period, funds, goals; field labels in the ``[labels]`` of
+``data/table_headers.toml``, shared with :mod:`jixiao.readers.cells`) and runs the indicator-table state
 machine:
 
 * category labels are recognised by content (``jixiao.taxonomy``), not by column, because page
@@ -25,6 +26,7 @@ from importlib import resources
 
 from jixiao.errors import InputError
 from jixiao.model import Form, Funds, Indicator, Period, Source
+from jixiao.readers.facts import headers, label_map, money
 from jixiao import taxonomy as _tax
 from jixiao.taxonomy import (
     clean_label,
@@ -43,47 +45,38 @@ _STOP = re.compile(r"^(填报人|填表人|填报日期|填表日期|审核人|�
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
 _GOAL_INLINE = re.compile(r"^\s*(年度总体目标|年度绩效目标|年度目标|项目总体目标|总体目标|长期目标|中长期目标)\s*[:：]\s*(.+)$", re.S)
-_MONEY = re.compile(r"^[+-]?\d[\d,，]*(?:\.\d+)?$")
 
-# header keys -> field
-_KEYS = {
-    "项目名称": "project_name",
-    "主管部门": "department",
-    "主管单位": "department",
-    "预算部门": "department",
-    "实施单位": "implementer",
-    "项目实施单位": "implementer",
-    "计划开始日期": "start",
-    "项目开始日期": "start",
-    "计划完成日期": "end",
-    "计划结束日期": "end",
-    "项目完成日期": "end",
-    "项目资金总额": "total",
-    "资金总额": "total",
-    "年度资金申请总额": "annual_total",
-    "年度资金总额": "annual_total",
-    "财政资金": "fiscal",
-    "其中财政资金": "fiscal",
-    "当年财政拨款": "fiscal_current",
-    "其中当年财政拨款": "fiscal_current",
-    "财政拨款": "fiscal_current",
-    "财政拨款数": "fiscal_current",
-    "其中财政拨款数": "fiscal_current",
-    "其中财政拨款": "fiscal_current",
-    "上年结转资金": "carryover",
-    "上年结转": "carryover",
-    "其他资金": "other",
-    "项目性质": "nature",
-    "项目类别": "category",
-    "项目属性": "nature",
-}
-_FUND_FIELDS = {"total", "annual_total", "fiscal", "fiscal_current", "carryover", "other"}
+# the header fields of data/table_headers.toml [labels] read here (goals are found by their wording)
+_FIELDS = (
+    "project", "department", "implementer", "start", "end", "total_funds", "annual_funds", "fiscal_funds",
+    "fiscal_current", "carryover", "other_funds", "nature", "project_category",
+)
+_FUND_FIELDS = {"total_funds", "annual_funds", "fiscal_funds", "fiscal_current", "carryover", "other_funds"}
+# fields also read from one cell "label: value" ("项目名称：办公用房修缮")
+_INLINE_FIELDS = ("project", "department", "implementer")
+
+
+def _label_key(cell: str) -> str:
+    """Comparison key of a header cell: no whitespace, no colon, no trailing "(…)" ("项目资金总额(元)")."""
+    s = re.sub(r"\s+", "", cell).replace("：", "").replace(":", "")
+    return re.sub(r"[(（][^)）]*[)）]$", "", s)
+
+
+@lru_cache(maxsize=1)
+def _keys() -> dict[str, str]:
+    """Header-field label (comparison key) -> field."""
+    return label_map(_label_key, _FIELDS)
+
+
+@lru_cache(maxsize=1)
+def _inline() -> re.Pattern:
+    labels = [lab for kind, labs in headers()["labels"].items() if kind in _INLINE_FIELDS for lab in labs]
+    alts = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+    return re.compile(f"^({alts})\\s*[:：]\\s*(.+)$")
 
 
 def _key(cell: str) -> str | None:
-    s = re.sub(r"\s+", "", cell).replace("：", "").replace(":", "")
-    s = re.sub(r"[(（][^)）]*[)）]$", "", s)
-    return _KEYS.get(s)
+    return _keys().get(_label_key(cell))
 
 
 def clean_cell(text: object) -> str:
@@ -261,9 +254,9 @@ class FormBuilder:
         while i < len(cells):
             k = _key(cells[i]) if cells[i] else None
             if k is None:
-                m = re.match(r"^(项目名称|主管部门|实施单位)\s*[:：]\s*(.+)$", cells[i])
+                m = _inline().match(cells[i])
                 if m:
-                    self.facts.setdefault(_KEYS[m.group(1)], m.group(2).strip())
+                    self.facts.setdefault(_keys()[_label_key(m.group(1))], m.group(2).strip())
                 i += 1
                 continue
             j = i + 1
@@ -476,11 +469,18 @@ class FormBuilder:
     # ---- result ------------------------------------------------------------------------
     def build(self, form_id: str) -> Form:
         f = self.facts
+        unit = "万元" if self.wan else "元"  # a bare number is in 元 unless a funds row prints 万元 (see facts.money)
+
+        def amount(*fields: str) -> float | None:
+            """The first of ``fields`` printed (by preference), read as money."""
+            printed = next((f[k] for k in fields if f.get(k)), None)
+            return money(printed, unit)
+
         funds = Funds(
-            total=_money(f.get("total"), self.wan) if f.get("total") else _money(f.get("annual_total"), self.wan),
-            fiscal=_money(f.get("fiscal"), self.wan) if f.get("fiscal") else _money(f.get("fiscal_current"), self.wan),
-            other=_money(f.get("other"), self.wan),
-            carryover=_money(f.get("carryover"), self.wan),
+            total=amount("total_funds", "annual_funds"),
+            fiscal=amount("fiscal_funds", "fiscal_current"),
+            other=amount("other_funds"),
+            carryover=amount("carryover"),
         )
         period = Period(start=_date(f.get("start")), end=_date(f.get("end")))
         year = self.year or period.years[0]
@@ -488,7 +488,7 @@ class FormBuilder:
         template = self.template or ("self_eval" if kind == "self_eval" else "standard")
         form = Form(
             id=form_id,
-            project_name=f.get("project_name", ""),
+            project_name=f.get("project", ""),
             source=Source(path=self.path, kind=kind, template=template, doc_type=self.title, index=self.index),
             department=f.get("department"),
             implementer=f.get("implementer"),
@@ -502,20 +502,6 @@ class FormBuilder:
         if self.wan:
             form.notes.append("funds printed in 万元, stored in 元")
         return form
-
-
-def _money(s: str | None, wan: bool = False) -> float | None:
-    if not s:
-        return None
-    t = re.sub(r"\s+", "", s).replace("，", ",")
-    t = re.sub(r"(万?元)$", "", t)
-    if not _MONEY.match(t):
-        return None
-    try:
-        v = float(t.replace(",", ""))
-    except ValueError:
-        return None
-    return round(v * 10000, 2) if wan else v
 
 
 def _date(s: str | None) -> str | None:
@@ -559,7 +545,7 @@ def rows_to_forms(rows: Rows, path: str | None = None, *, id_prefix: str | None 
         for row in rows[s:end]:
             b.add_row(row)
         if not b.table_seen or not b.parsed:
-            name = b.facts.get("project_name")
+            name = b.facts.get("project")
             where = f"form {n + 1}" + (f" ({name})" if name else "") if len(starts) > 1 else ""
             raise InputError(path, f"{where + ': ' if where else ''}no indicator table found")
         form = b.build(f"{prefix}-{n + 1:02d}")
