@@ -193,3 +193,24 @@ def test_table_like_noise_raises_only_input_error(parts):
     for f in forms:
         for i in f.indicators:
             assert isinstance(i.name, str) and i.name
+
+
+@pytest.mark.parametrize(
+    ("n", "department", "project"),
+    [
+        ("027", "衡山县商务和粮食局", None),
+        ("028", "随州市卫生健康委员会", None),
+        ("026", None, "滨湖大胆办公大楼运行保障"),
+        ("056", "桃源县财政局", None),
+    ],
+)
+def test_glued_header_value_ends_at_the_next_label(n, department, project):
+    """Text printed without separators: a header value stops where the next header label starts
+    (项目负责人, 项目属性, 实施单位, 资金总额, 项目类别 …) instead of running on."""
+    from jixiao.readers import read_path
+
+    (form,) = read_path(Path(__file__).parents[1] / "corpora" / "sources" / "shared-corpus" / "raw" / f"{n}.txt")
+    if department is not None:
+        assert form.department == department
+    if project is not None:
+        assert form.project_name == project

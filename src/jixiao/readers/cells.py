@@ -322,6 +322,19 @@ def _glued_patterns() -> tuple[re.Pattern, re.Pattern]:
     return label_re, value_re
 
 
+@lru_cache(maxsize=1)
+def _any_label_re() -> re.Pattern:
+    words = {w for kind, ws in _headers()["labels"].items() for w in ws if len(w) >= 4}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _cut_at_label(value: str) -> str:
+    """A header value read from text printed without separators ends where the next header label
+    starts: "随州市卫生健康委员会项目负责人蒋涛项目属性…" -> "随州市卫生健康委员会"."""
+    m = _any_label_re().search(value)
+    return value[: m.start()].strip() if m and m.start() > 0 else value
+
+
 def _split_repeats(text: str) -> list[str]:
     """``A B B`` (a name followed by a target and an equal achieved value, glued) → [A, B, B]; ``X X`` → [X, X]."""
     n = len(text)
@@ -787,6 +800,8 @@ class _Parser:
 
     def take_label_value(self, kind: str, value: str) -> None:
         v = value.strip()
+        if kind in ("project", "department"):
+            v = _cut_at_label(v)
         if not v or header_role(v) or self.label(v) or self.label(re.sub(r"[(（][^()（）]*[)）]$", "", v)):
             return  # the next cell is another label ("中期目标(2024年—2026年)"), not a value
         f = self.form
