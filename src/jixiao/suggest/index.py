@@ -21,24 +21,33 @@ Files in the index folder:
   only ``text``, ``form`` and ``ref``, the number of its ``indicator`` row);
 - ``index.json``: embedder name, embedder sha (when it has one), a fingerprint of the embedder's
   vectors for fixed probe strings, the corpus sha, row ranges per kind. :func:`load_index` compares
-  these with the current embedder and corpus and rebuilds a stale index.
+  these with the current embedder and corpus and rebuilds a stale index;
+- ``ann-<kind>-<key>.usearch`` (only for kinds above :data:`ANN_THRESHOLD`): the saved usearch HNSW
+  graph of that kind. ``<key>`` hashes the kind's vectors and the HNSW parameters, so a file left
+  over from another corpus, embedder or parameter set is never loaded (a new one is built and the old
+  ones are removed).
 
 Search is exact (numpy dot products) below :data:`ANN_THRESHOLD` vectors of a kind and approximate
-(usearch HNSW, imported lazily, ``pip install jixiao[ann]``) above it.
+(usearch HNSW, imported lazily, ``pip install jixiao[ann]``) above it. The HNSW graph of a large kind
+is built when the index is written (or, failing that, on its first search, and then saved next to
+the index files) and later processes load it instead of building it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from jixiao.fsutil import atomic_open, atomic_write_text
+from jixiao.fsutil import _new_file_mode, atomic_open, atomic_write_text
 from jixiao.model import Form
 
 INDEX_VERSION = 1
@@ -157,6 +166,8 @@ class Index:
     _form_rows: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
     probes: np.ndarray | None = field(default=None, repr=False)
     _text_rows: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    #: the folder the index was read from or written to: where its HNSW graphs are saved and loaded
+    path: Path | None = field(default=None, repr=False)
 
     def size(self, kind: str = "indicator") -> int:
         return len(self.meta.get(kind, []))
@@ -284,22 +295,25 @@ class Index:
         return out
 
     def _ann_index(self, kind: str):
+        """The HNSW index of ``kind``: loaded from the index folder when a saved graph of exactly these
+        vectors is there, else built (and saved there when the kind is above :data:`ANN_THRESHOLD`)."""
         if kind not in self._ann:
-            try:
-                from usearch.index import Index as UIndex
-            except ImportError as exc:  # pragma: no cover - depends on the [ann] extra
-                raise ImportError("approximate search needs usearch: pip install 'jixiao[ann]'") from exc
-            mat = self.vectors[kind].astype(np.float32)
-            idx = UIndex(
-                ndim=mat.shape[1], metric="ip", dtype="f32",
-                connectivity=ANN_CONNECTIVITY, expansion_add=ANN_EXPANSION_ADD,
-                expansion_search=ANN_EXPANSION_SEARCH,
-            )
-            # single-threaded insertion gives the same graph on every run (multi-threaded insertion
-            # order varies); only large indexes are built with all cores
-            idx.add(np.arange(len(mat), dtype=np.uint64), mat, threads=1 if len(mat) <= ANN_SERIAL_BUILD else 0)
+            file = self.ann_file(kind)
+            idx = _load_ann(file, self.vectors[kind]) if file is not None else None
+            if idx is None:
+                idx = _build_ann(self.vectors[kind])
+                if file is not None:
+                    _save_ann(idx, file)
             self._ann[kind] = idx
         return self._ann[kind]
+
+    def ann_file(self, kind: str) -> Path | None:
+        """Where the HNSW graph of ``kind`` is saved: ``ann-<kind>-<key>.usearch`` in the index folder,
+        ``<key>`` a hash of the kind's vectors and the HNSW parameters; None for an index with no folder
+        or a kind not above :data:`ANN_THRESHOLD` (whose graph, when forced, is built in memory)."""
+        if self.path is None or self.size(kind) <= ANN_THRESHOLD:
+            return None
+        return Path(self.path) / f"ann-{kind}-{_ann_key(self.vectors[kind])}.usearch"
 
     def _search_ann(self, q, k, kind, excl_rows):
         idx = self._ann_index(kind)
@@ -317,6 +331,99 @@ class Index:
             scored.sort(key=lambda t: (-t[1], t[0]))
             out.append(scored[:k])
         return out
+
+
+# -- HNSW graph: build, save, load ----------------------------------------------------------------
+def _ann_key(mat: np.ndarray) -> str:
+    """Hash of the vectors (float32, as searched) and of everything else that shapes the graph."""
+    m = np.ascontiguousarray(mat, dtype=np.float32)
+    h = hashlib.sha256(json.dumps({
+        "shape": list(m.shape), "metric": "ip", "dtype": "f32", "connectivity": ANN_CONNECTIVITY,
+        "expansion_add": ANN_EXPANSION_ADD,
+    }, sort_keys=True).encode("utf-8"))
+    h.update(memoryview(m).cast("B") if m.size else b"")
+    return h.hexdigest()[:16]
+
+
+def _usearch_index_cls():
+    try:
+        from usearch.index import Index as UIndex
+    except ImportError as exc:  # pragma: no cover - depends on the [ann] extra
+        raise ImportError("approximate search needs usearch: pip install 'jixiao[ann]'") from exc
+    return UIndex
+
+
+def _build_ann(mat: np.ndarray):
+    """A usearch HNSW index over the rows of ``mat`` (keys = row numbers)."""
+    UIndex = _usearch_index_cls()
+    mat = np.ascontiguousarray(mat, dtype=np.float32)
+    idx = UIndex(
+        ndim=mat.shape[1], metric="ip", dtype="f32",
+        connectivity=ANN_CONNECTIVITY, expansion_add=ANN_EXPANSION_ADD,
+        expansion_search=ANN_EXPANSION_SEARCH,
+    )
+    # single-threaded insertion gives the same graph on every run (multi-threaded insertion
+    # order varies); only large indexes are built with all cores
+    idx.add(np.arange(len(mat), dtype=np.uint64), mat, threads=1 if len(mat) <= ANN_SERIAL_BUILD else 0)
+    return idx
+
+
+def _load_ann(file: Path, mat: np.ndarray):
+    """The saved HNSW index ``file`` if it is there and fits ``mat``, else None.
+
+    The file name carries the hash of the vectors; the file itself must also have ``mat``'s row count,
+    dimension, metric and connectivity, and hold ``mat``'s rows (checked on a sample of rows)."""
+    if not file.is_file():
+        return None
+    UIndex = _usearch_index_cls()
+    try:
+        idx = UIndex.restore(str(file), view=False)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if (idx is None or len(idx) != len(mat) or idx.ndim != mat.shape[1]
+            or idx.connectivity != ANN_CONNECTIVITY or str(idx.metric).upper().rsplit(".", 1)[-1] != "IP"):
+        return None
+    sample = np.unique(np.linspace(0, len(mat) - 1, num=min(len(mat), 64)).astype(np.int64))
+    try:
+        stored = np.asarray(idx.get(sample.astype(np.uint64), dtype=np.float32), dtype=np.float32)
+    except (RuntimeError, ValueError, TypeError):
+        return None
+    if stored.shape != (len(sample), mat.shape[1]) or not np.allclose(stored, mat[sample], atol=1e-6):
+        return None
+    return idx
+
+
+def _save_ann(idx, file: Path) -> bool:
+    """Save ``idx`` as ``file`` atomically (temporary file in the same folder, then ``os.replace``) and
+    remove the other graphs of that kind, which belong to other vectors. False when the folder is not
+    writable (the graph then lives in memory only)."""
+    folder = file.parent
+    kind_prefix = file.name.rsplit("-", 1)[0] + "-"
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        idx.save(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.chmod(tmp, _new_file_mode(file))  # mkstemp makes 0600; the other index files get the usual mode
+        os.replace(tmp, file)
+        tmp = None
+    except (OSError, RuntimeError, ValueError):
+        return False
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _remove_ann_files(folder, kind_prefix, keep=file.name)
+    return True
+
+
+def _remove_ann_files(folder: Path, prefix: str, keep: str | None = None) -> None:
+    for old in folder.glob(f"{prefix}*.usearch"):
+        if old.name != keep and old.name.rsplit("-", 1)[0] + "-" == prefix:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 # -- build / load ---------------------------------------------------------------------------------
@@ -382,6 +489,30 @@ def write_index(index: Index, out_dir: str | Path) -> Path:
         with atomic_open(out / "probes.npy", "wb") as f:
             np.save(f, index.probes.astype(np.float32), allow_pickle=False)
     atomic_write_text(out / "index.json", json.dumps(index.info, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    index.path = out
+    write_ann(index)
+    return out
+
+
+def write_ann(index: Index) -> list[Path]:
+    """Build (or keep, when already saved for these vectors) the HNSW graph of every kind above
+    :data:`ANN_THRESHOLD` in the index folder, and remove the graphs of the other kinds. Without
+    usearch installed nothing is built (search then needs it only when it is used)."""
+    if index.path is None:
+        return []
+    out = []
+    for kind in KINDS:
+        file = index.ann_file(kind)
+        if file is None:
+            _remove_ann_files(Path(index.path), f"ann-{kind}-")
+            continue
+        try:
+            _usearch_index_cls()
+        except ImportError:
+            return out
+        index._ann.pop(kind, None)  # vectors may have changed since a graph was cached
+        index._ann_index(kind)
+        out.append(file)
     return out
 
 
@@ -408,7 +539,7 @@ def _read_index(p: Path, info: dict[str, Any], probes: np.ndarray | None) -> Ind
         r = info["kinds"].get(kind, {"start": 0, "stop": 0})
         vectors[kind] = allv[r["start"]:r["stop"]]
         meta[kind] = metas[r["start"]:r["stop"]]
-    return Index(vectors=vectors, meta=meta, info=info, probes=probes)
+    return Index(vectors=vectors, meta=meta, info=info, probes=probes, path=p)
 
 
 def default_index_dir() -> Path:
@@ -502,5 +633,5 @@ def search(query_vecs: np.ndarray, k: int = 10, kind: str = "indicator", exclude
 
 __all__ = [
     "ANN_THRESHOLD", "KINDS", "Index", "build_index", "clean_name", "load_index", "read_index",
-    "search", "write_index", "stale_reasons", "default_index_dir",
+    "search", "write_index", "write_ann", "stale_reasons", "default_index_dir",
 ]
