@@ -57,6 +57,16 @@ def test_name_numbers(name, nums):
     assert name_numbers(name) == tuple(float(n) for n in nums)
 
 
+def test_name_numbers_counting_words_are_vocabulary():
+    from jixiao.review.vocab import words
+
+    counted = words("name_numbers", "counted")
+    assert {"期", "号", "批", "类", "号线", "标段"} <= set(counted)
+    for w in counted:  # a Chinese numeral before any counting word is a number of the name
+        assert name_numbers(f"三{w}维修") == (3.0,), w
+    assert "氟" not in counted and name_numbers("三氟化硼采购量") == ()
+
+
 @pytest.mark.parametrize("s,n", [("三", 3), ("十二", 12), ("二十", 20), ("一百零五", 105), ("两万", 20000),
                                  ("二〇二三", 2023), ("一万二千", 12000), ("三千零五十", 3050), ("十万", 100000)])
 def test_cn_number(s, n):

@@ -88,6 +88,48 @@ def test_diagnose_codes():
     assert diagnose(Indicator("安全事故发生次数", v("=0(次)"), level2="社会效益指标"))[0] is None
 
 
+# values on which the suggestion engine's old word list and the review's disagreed (corpus and seed):
+# all of them name no checkable standard
+_WERE_DISPUTED = ["合规", "起积极促进作用", "持续影响", "有效减轻", "有效巩固", "正面支撑", "高"]
+
+
+@pytest.mark.parametrize("value", _WERE_DISPUTED + ["提升", "有所改善", "进一步完善", "效果明显"])
+def test_vague_value_one_definition(value):
+    from jixiao.review.text import is_vague_value
+
+    assert is_vague_value(value)
+    assert diagnose(Indicator("社会稳定对经济发展起到的作用", Value.parse(value), level2="经济效益指标"))[0] == "vague"
+
+
+@pytest.mark.parametrize("value", ["按要求完成当年的教育教学工作", "符合国家标准", "专款专用", "不超预算"])
+def test_qualitative_value_with_a_standard_is_not_vague(value):
+    from jixiao.review.text import is_vague_value
+
+    assert not is_vague_value(value)
+    assert diagnose(Indicator("义务教育学校正常运转", Value.parse(value), level2="质量指标"))[0] == "qualitative"
+
+
+def test_vague_value_words_live_in_the_review_vocabulary():
+    from jixiao.suggest.rewrite import _data
+
+    assert "vague_values" not in _data()["weakness"] and "modifiers" not in _data()["weakness"]
+
+
+def test_diagnose_and_review_agree_on_every_corpus_qualitative_value():
+    from jixiao.review.text import is_vague_value
+
+    seen = 0
+    for form in load_corpus():
+        for ind in form.indicators:
+            if ind.value.kind != "qualitative":
+                continue
+            code = diagnose(ind)[0]
+            if code in ("vague", "qualitative"):
+                seen += 1
+                assert (code == "vague") == is_vague_value(ind.value.raw), (form.id, ind.name, ind.value.raw)
+    assert seen > 100
+
+
 def test_object_and_value_helpers():
     assert object_of("办公用房安全性") == "办公用房"
     assert object_of("空调维修完成率") == "空调维修"

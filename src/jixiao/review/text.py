@@ -106,15 +106,21 @@ def cn_number(s: str) -> int | None:
 
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万"
-# what a Chinese numeral counts or orders in an indicator name (一期, 二号, 三类, 两个, 十年…)
-_CN_COUNTED = ("号线|标段|阶段|季度|批次|期|号|批|年|级|类|次|轮|季|届|段|组|区|栋|幢|层|个|项|所|台|人|场|家|户|座|"
-               "名|村|处|件|套|辆|条|天|周|月|岁|星")
-_NAME_NUMBER = re.compile(
-    r"(\d+(?:\.\d+)?)"  # Arabic: 2023, 99, 1.5
-    rf"|第([{_CN_NUM}]+)"  # ordinal: 第一, 第十二
-    rf"|(?<![\d{_CN_NUM}])([{_CN_NUM[2:]}][{_CN_NUM}]*)(?=(?:{_CN_COUNTED}))"  # counting: 一期, 二号, 三类 (not 零星)
-    r"|(A{2,5})(?=级)"  # scenic-area grades: AAAA级 = 4A级
-)
+
+
+@lru_cache(maxsize=1)
+def _name_number() -> re.Pattern[str]:
+    """The number pattern of :func:`name_numbers`; what a Chinese numeral counts or orders in a name
+    (一期, 二号, 三类, 两个, 十年 …) is ``name_numbers.counted`` in ``data/review_vocab.toml``."""
+    counted = "|".join(re.escape(w) for w in words("name_numbers", "counted"))
+    return re.compile(
+        r"(\d+(?:\.\d+)?)"  # Arabic: 2023, 99, 1.5
+        rf"|第([{_CN_NUM}]+)"  # ordinal: 第一, 第十二
+        rf"|(?<![\d{_CN_NUM}])([{_CN_NUM[2:]}][{_CN_NUM}]*)(?=(?:{counted}))"  # counting: 一期, 二号, 三类 (not 零星)
+        r"|(A{2,5})(?=级)"  # scenic-area grades: AAAA级 = 4A级
+    )
+
+
 # list numbering left in front of a name: (1) （二） 一、 ① ⑴ ⒈
 _LIST_MARK = re.compile(rf"^(?:[(（]\s*(?:\d+|[{_CN_NUM}]+)\s*[)）]|[{_CN_NUM}]+\s*[、.．])")
 _CIRCLED = re.compile(r"^[\s*★☆]*[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u24f5-\u24fe\u2776-\u2793]+")
@@ -128,7 +134,7 @@ def name_numbers(name: str | None) -> tuple[float, ...]:
     n = clean_name(_CIRCLED.sub("", str(name or "")))
     n = _LIST_MARK.sub("", n)
     out: list[float] = []
-    for m in _NAME_NUMBER.finditer(n):
+    for m in _name_number().finditer(n):
         arabic, ordinal, counted, grade = m.groups()
         if arabic is not None:
             out.append(float(arabic))
@@ -237,7 +243,10 @@ def _longest_first(*lists: tuple[str, str]) -> tuple[str, ...]:
 
 
 def is_vague_value(raw: str | None) -> bool:
-    """A qualitative value made only of vague words and modifiers (提升, 有所改善, 进一步完善…)."""
+    """A qualitative value made only of vague words and modifiers (提升, 有所改善, 进一步完善, 合规,
+    起积极促进作用 …): it names no checkable standard. No digit, at most 12 characters, and nothing left
+    after removing ``vague_value.modifiers`` and ``vague_value.words`` (``data/review_vocab.toml``).
+    The one definition, shared by the review rules and the suggestion engine's diagnosis."""
     s = norm(raw)
     if not s or re.search(r"\d", s) or len(s) > 12:
         return False

@@ -10,7 +10,8 @@ Method (details and evaluation in ``docs/suggestions.md``):
 
 1. **Why it is weak**: :func:`diagnose` names the defect (vague qualitative value, completion rate
    instead of a quantity, "及时" without a deadline, missing unit …) from the vocabularies in
-   ``data/suggestion_templates.toml``.
+   ``data/suggestion_templates.toml``; a vague value is the review's
+   (:func:`jixiao.review.text.is_vague_value`, ``data/review_vocab.toml [vague_value]``).
 2. **Category**: the indicator's own level-2 category, unless it has none or the classifier
    (:func:`jixiao.nlp.classify.get_classifier`) confidently puts it in another level-1 group.
 3. **Neighbours**: the nearest indicator names in the retrieval index (:mod:`jixiao.suggest.index`),
@@ -41,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from jixiao.model import Form, Indicator, Value
+from jixiao.review.text import is_vague_value
 from jixiao.suggest.index import clean_name
 from jixiao.taxonomy import parent_of
 from jixiao.values import parse_value
@@ -135,17 +137,9 @@ class Suggestion:
 
 # -- diagnosis -----------------------------------------------------------------------------------
 def _is_vague_value(raw: str) -> bool:
-    w = _data()["weakness"]
-    s = _norm(raw)
-    for m in sorted(w["modifiers"], key=len, reverse=True):
-        s = s.replace(m, "")
-    if not s:
-        return True
-    words = sorted(w["vague_values"], key=len, reverse=True)
-    rest = s
-    for word in words:
-        rest = rest.replace(word, "")
-    return rest == ""
+    """The review's definition and word list (:func:`jixiao.review.text.is_vague_value`,
+    ``data/review_vocab.toml [vague_value]``): one notion of a vague value for review and suggestions."""
+    return is_vague_value(raw)
 
 
 def diagnose(ind: Indicator) -> tuple[str | None, str]:
