@@ -326,3 +326,28 @@ def test_shipped_model_records_its_c_search():
     assert info["c_criterion"] == C_CRITERION
     search = {float(k): v for k, v in info["c_search"].items()}
     assert best_c(search, info["c_criterion"]) == get_classifier().C
+
+
+def test_rare_class_gets_the_cue_rule_vote():
+    """生态效益指标 has 3 gold rows: without the cue vote the regression sends eco names elsewhere."""
+    import numpy as np
+
+    from jixiao.nlp.classify import CLASSES, get_classifier, rare_mask, rare_prior
+
+    clf = get_classifier()
+    assert [c for c, m in zip(clf.classes_, clf.rare_mask_) if m] == ["生态效益指标"]
+    names, values = ["森林覆盖率", "化学需氧量减排量", "空调维修及时率"], ["≥60(%)", "≥5(%)", "=100(%)"]
+    prior = rare_prior(names, values, clf.rare_mask_, clf.rare_prior)
+    eco = CLASSES.index("生态效益指标")
+    assert prior[0, eco] == prior[1, eco] == 2.0 and not prior[2].any()  # only rare classes get a vote
+    preds = clf.predict(names, values)
+    assert preds[1].level2 == "生态效益指标" and preds[2].level2 == "时效指标"
+    # without the vote the regression alone puts 森林覆盖率 elsewhere
+    import copy
+
+    bare = copy.copy(clf)
+    bare.rare_prior = 0.0
+    assert clf.predict(["森林覆盖率"])[0].level2 == "生态效益指标"
+    assert bare.predict(["森林覆盖率"])[0].level2 != "生态效益指标"
+    # the vote goes only to classes rare in the training labels
+    assert rare_mask(np.array([0] * 12 + [6] * 3), len(CLASSES)).tolist() == [0, 1, 1, 1, 1, 1, 1, 1, 1]

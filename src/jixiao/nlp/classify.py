@@ -42,6 +42,12 @@ C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 #: after temperature scaling (a proper score, stable on the tiny classes), "macro_f1" = highest
 #: macro-F1 (the first version's rule; noisy with a 5-row class).
 C_CRITERION = "nll"
+#: Classes with fewer training rows than this are "rare" (生态效益指标 has 3 gold rows): for them the
+#: cue-rule baseline's vote is added to the logits (:func:`rare_prior`), so that a name the cue file
+#: recognises (森林覆盖率, 减排量) is not lost to a class the regression has seen a hundred times.
+RARE_MIN = 10
+#: size of that vote, in logit units
+RARE_PRIOR = 2.0
 
 
 def oof_score(Z: np.ndarray, y: np.ndarray) -> dict[str, float]:
@@ -147,6 +153,27 @@ def uses_2021_cost(form) -> bool:
     return False
 
 
+def rare_mask(y: np.ndarray, n_classes: int, rare_min: int = RARE_MIN) -> np.ndarray:
+    """1.0 for the classes with fewer than ``rare_min`` rows in ``y`` (class indices), else 0.0."""
+    counts = np.bincount(np.asarray(y, dtype=int), minlength=n_classes)
+    return (counts < rare_min).astype(np.float64)
+
+
+def rare_prior(names, values, mask: np.ndarray, beta: float = RARE_PRIOR, cues: dict | None = None) -> np.ndarray:
+    """(n, 9) logit offsets: ``beta`` on the cue rule's class when that class is rare (``mask``)."""
+    from jixiao.nlp.features import keyword_predict, load_cues
+
+    out = np.zeros((len(names), len(CLASSES)))
+    if beta == 0 or not np.any(mask):
+        return out
+    cues = cues if cues is not None else load_cues()
+    values = list(values) if values is not None else [None] * len(names)
+    for r, (n, v) in enumerate(zip(names, values)):
+        k = CLASSES.index(keyword_predict(n, v, cues))
+        out[r, k] = beta * mask[k]
+    return out
+
+
 class IndicatorClassifier:
     """Multinomial logistic regression over name/value features, temperature-calibrated."""
 
@@ -160,8 +187,13 @@ class IndicatorClassifier:
         n_splits: int = 5,
         random_state: int = 0,
         c_criterion: str = C_CRITERION,
+        rare_prior: float = RARE_PRIOR,
+        rare_min: int = RARE_MIN,
     ):
         self.C = C
+        self.rare_prior = float(rare_prior)
+        self.rare_min = int(rare_min)
+        self.rare_mask_: np.ndarray = np.zeros(len(CLASSES))
         self.blocks = tuple(blocks)
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.embedder = embedder
@@ -213,6 +245,8 @@ class IndicatorClassifier:
             Xte = fz.transform([names[i] for i in te], [values[i] for i in te])
             coef, icpt = self._fit_lr(Xtr, y[tr], C)
             Z[te] = Xte @ coef.T + icpt
+            Z[te] += rare_prior([names[i] for i in te], [values[i] for i in te],
+                                rare_mask(y[tr], len(self.classes_), self.rare_min), self.rare_prior, fz.cues)
         return Z
 
     def fit(
@@ -265,6 +299,7 @@ class IndicatorClassifier:
         self.featurizer.fit(names)
         X = self.featurizer.transform(names, values)
         self.coef_, self.intercept_ = self._fit_lr(X, y, self.C)
+        self.rare_mask_ = rare_mask(y, len(self.classes_), self.rare_min)
         self.info = {
             "n_train": len(y),
             "class_counts": {c: int(np.sum(y == k)) for k, c in enumerate(self.classes_)},
@@ -282,7 +317,8 @@ class IndicatorClassifier:
         if self.featurizer is None or self.coef_ is None:
             raise RuntimeError("classifier is not fitted")
         X = self.featurizer.transform(list(names), None if values is None else list(values))
-        return X.astype(np.float64) @ self.coef_.T + self.intercept_
+        Z = X.astype(np.float64) @ self.coef_.T + self.intercept_
+        return Z + rare_prior(list(names), values, self.rare_mask_, self.rare_prior, self.featurizer.cues)
 
     def predict_proba(self, names: list[str], values: list[Any] | None = None) -> np.ndarray:
         """Calibrated probabilities, shape (n, 9), columns in ``classes_`` order."""
@@ -344,6 +380,8 @@ class IndicatorClassifier:
             "classes": list(self.classes_),
             "C": self.C,
             "temperature": self.temperature_,
+            "rare_prior": {"beta": self.rare_prior, "min_rows": self.rare_min,
+                           "classes": [c for c, m in zip(self.classes_, self.rare_mask_) if m]},
             "features": fcfg,
             "info": self.info,
         }
@@ -369,6 +407,10 @@ class IndicatorClassifier:
         self = cls(C=config["C"], blocks=tuple(fcfg["blocks"]), weights=fcfg["weights"], embedder=fcfg.get("embedder"))
         self.classes_ = tuple(config["classes"])
         self.temperature_ = float(config["temperature"])
+        rp = config.get("rare_prior") or {}
+        self.rare_prior = float(rp.get("beta", 0.0))
+        self.rare_min = int(rp.get("min_rows", RARE_MIN))
+        self.rare_mask_ = np.array([1.0 if c in rp.get("classes", ()) else 0.0 for c in self.classes_])
         self.coef_ = arrays["coef"].astype(np.float64)
         self.intercept_ = arrays["intercept"].astype(np.float64)
         self.featurizer = Featurizer.from_state(fcfg, {"idf": arrays["idf"]})
@@ -399,6 +441,8 @@ __all__ = [
     "fit_temperature",
     "get_classifier",
     "oof_score",
+    "rare_mask",
+    "rare_prior",
     "refine_cost",
     "uses_2021_cost",
 ]

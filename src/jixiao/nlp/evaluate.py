@@ -162,11 +162,15 @@ def _features(rows, tr, te, blocks, weights, emb):
 def _logits_model(rows, tr, te, C, blocks, weights, emb, sample_weight=None):
     from jixiao.nlp.classify import IndicatorClassifier
 
+    from jixiao.nlp.classify import rare_mask, rare_prior
+
     clf = IndicatorClassifier(C=C, blocks=blocks, weights=weights)
     Xtr, Xte = _features(rows, tr, te, blocks, weights, emb)
     y = np.array([CLASSES.index(rows[i].label) for i in tr])
     coef, icpt = clf._fit_lr(Xtr, y, C, sample_weight)
-    return Xte @ coef.T + icpt
+    # the shipped model's rare-class cue vote, with the rare classes counted on the training fold
+    prior = rare_prior([rows[i].name for i in te], [rows[i].value for i in te], rare_mask(y, len(CLASSES)))
+    return Xte @ coef.T + icpt + prior
 
 
 def _nested_c(rows, tr, blocks, weights, emb, c_grid, inner: int = 5, criterion: str | None = None):
@@ -175,7 +179,7 @@ def _nested_c(rows, tr, blocks, weights, emb, c_grid, inner: int = 5, criterion:
     grouped-by-form CV, then T fitted on that C's inner out-of-fold logits."""
     from sklearn.model_selection import GroupKFold
 
-    from jixiao.nlp.classify import C_CRITERION, IndicatorClassifier, best_c, oof_score
+    from jixiao.nlp.classify import C_CRITERION, IndicatorClassifier, best_c, oof_score, rare_mask, rare_prior
 
     tr = np.asarray(tr)
     groups = [rows[i].form for i in tr]
@@ -185,12 +189,14 @@ def _nested_c(rows, tr, blocks, weights, emb, c_grid, inner: int = 5, criterion:
     y = np.array([CLASSES.index(rows[i].label) for i in tr])
     pos = {int(i): j for j, i in enumerate(tr)}
     clf = IndicatorClassifier(blocks=blocks, weights=weights)
+    priors = [rare_prior([rows[i].name for i in b], [rows[i].value for i in b],
+                         rare_mask(y[[pos[int(i)] for i in a]], len(CLASSES))) for a, b in splits]
     search = {}
     for C in c_grid:
         Z = np.zeros((len(tr), len(CLASSES)))
-        for (a, b), (Xa, Xb) in zip(splits, feats):
+        for (a, b), (Xa, Xb), pr in zip(splits, feats, priors):
             coef, icpt = clf._fit_lr(Xa, y[[pos[int(i)] for i in a]], C)
-            Z[[pos[int(i)] for i in b]] = Xb @ coef.T + icpt
+            Z[[pos[int(i)] for i in b]] = Xb @ coef.T + icpt + pr
         search[C] = oof_score(Z, y)
     C = best_c(search, criterion or C_CRITERION)
     return C, search[C]["temperature"]
@@ -302,10 +308,12 @@ VARIANT_C = 3.0
 #: ``words`` (weight of jieba word features: bag of words, last word, last word × unit class),
 #: ``form_weight`` (training rows weighted by n_form ** -form_weight, n_form = the form's row count),
 #: ``hier`` (weight β of a level-1 model: log P(level 2) + β log P(level-1 group), both regressions on
-#: the same features).
+#: the same features), ``rare`` (the rare-class cue vote of :func:`jixiao.nlp.classify.rare_prior`,
+#: β in logit units, rare classes counted on the training fold).
 VARIANTS: dict[str, dict[str, Any]] = {
     "previous model (cues,value,chars,embed)": {"blocks": _PREV},
-    "+ cue-rule stacking (stack block) [shipped]": {"blocks": _SHIP},
+    "+ cue-rule stacking (stack block)": {"blocks": _SHIP},
+    "+ stack + rare-class cue vote β=2 [shipped]": {"blocks": _SHIP, "rare": 2.0},
     "+ stack, stack weight 2": {"blocks": _SHIP, "weights": {"stack": 2.0}},
     "+ stack, without embed": {"blocks": tuple(b for b in _SHIP if b != "embed")},
     "+ stack, value weight 1": {"blocks": _SHIP, "weights": {"value": 1.0}},
@@ -417,6 +425,11 @@ def evaluate_variants(rows, n_splits, embedder, y_corr, lopo=True) -> dict[str, 
                     sw = np.array([cfg["noise"] if strong[i] and CLASSES[y[i]] not in strong[i] else 1.0 for i in tr])
                 coef, icpt = IndicatorClassifier()._fit_lr(Xtr, y[tr], VARIANT_C, sw)
                 L = Xte @ coef.T + icpt
+                if cfg.get("rare"):
+                    from jixiao.nlp.classify import rare_mask, rare_prior
+
+                    L = L + rare_prior([rows[i].name for i in te], [rows[i].value for i in te],
+                                       rare_mask(y[tr], len(CLASSES)), cfg["rare"])
                 if cfg.get("hier"):
                     from sklearn.linear_model import LogisticRegression
 
