@@ -8,7 +8,9 @@ Exit codes of ``jixiao review``:
 - 2: usage error (bad option, ``xlsx`` without ``-o``, missing ``--config`` or ``--baseline`` file)
 
 Only typer is imported at module level; readers, the review engine and the report writers are
-imported when a command runs.
+imported when a command runs. ``--jobs N`` reviews in N worker processes
+(:func:`jixiao.review.engine.review_chunks`); files are still read here, in order, and the reviews and
+error lines come back in input order, so the report and the exit code do not depend on N.
 """
 
 from __future__ import annotations
@@ -111,16 +113,30 @@ def expand_paths(paths: list[Path]) -> list[Path | tuple[Path, str]]:
     return out
 
 
+CHUNK = 8  # forms sent to a worker process at a time (--jobs > 1)
+
+
+def resolve_jobs(jobs: int) -> int:
+    """``--jobs``: 0 means one worker per CPU; 1 (the default) reviews in this process."""
+    if jobs < 0:
+        raise _usage(f"--jobs {jobs}: must be 0 (one per CPU) or more")
+    return jobs or os.cpu_count() or 1
+
+
 def collect_forms(paths: list[Path], *, progress: bool | None = None, config: Any = None,
-                  skip: list[Path] | None = None):
+                  skip: list[Path] | None = None, jobs: int = 1, slim: bool = False):
     """Read and review every input; returns ``(reviews, errors)``. Bad inputs are reported, not fatal.
 
     Files in ``skip`` (this run's own report and baseline files) are left out of directory walks, so
-    that re-running into the same folder does not review last run's report.
+    that re-running into the same folder does not review last run's report. Files are read here, in
+    order; ``jobs > 1`` reviews their forms in that many worker processes
+    (:func:`jixiao.review.engine.review_chunks`), with the reviews and error messages still in input
+    order. ``slim`` keeps only each form's :class:`~jixiao.review.findings.FormHead` in the reviews
+    (enough for the json, text and sarif reports and for baselines).
     """
     from jixiao.errors import InputError
     from jixiao.readers import read_path
-    from jixiao.review import review_form
+    from jixiao.review.engine import ReviewFailure, review_chunks
     from jixiao.review.report.progress import track
 
     items: list[Path | tuple[Path, str]] = []
@@ -142,26 +158,41 @@ def collect_forms(paths: list[Path], *, progress: bool | None = None, config: An
         errors.append({"path": str(path), "message": message})
         typer.echo(f"jixiao: {path}: {message}", err=True)
 
-    for item in track(items, total=len(items), description="审核中", enabled=progress):
-        if isinstance(item, tuple):
-            fail(*item)
-            continue
-        try:
-            forms = read_path(item)
-        except InputError as e:
-            fail(e.path or item, e.message)
-            continue
-        except Exception as e:  # a reader bug must not sink the batch; it is still an error (exit 1)
-            fail(item, f"unexpected {type(e).__name__}: {e}")
-            continue
-        if not forms:
-            fail(item, "no form found in this file")
-            continue
-        for form in forms:
+    def chunks():
+        """((item, error or None, last chunk of the item?), forms or None) in input order."""
+        for item in items:
+            if isinstance(item, tuple):
+                yield (item[0], item[1], True), None
+                continue
             try:
-                reviews.append(review_form(form, config))
-            except Exception as e:  # an engine bug on one form must not sink the batch either
-                fail(item, f"form {form.id or '?'}: review failed: {type(e).__name__}: {e}")
+                forms = read_path(item)
+            except InputError as e:
+                yield (e.path or item, e.message, True), None
+                continue
+            except Exception as e:  # a reader bug must not sink the batch; it is still an error (exit 1)
+                yield (item, f"unexpected {type(e).__name__}: {e}", True), None
+                continue
+            if not forms:
+                yield (item, "no form found in this file", True), None
+                continue
+            for j in range(0, len(forms), CHUNK):
+                yield (item, None, j + CHUNK >= len(forms)), forms[j:j + CHUNK]
+
+    def files_done():
+        """Takes the results in, once per input item (for the progress bar)."""
+        for (item, error, last), results in review_chunks(chunks(), config, jobs=jobs, slim=slim):
+            if error is not None:
+                fail(item, error)
+            for r in results or ():
+                if isinstance(r, ReviewFailure):
+                    fail(item, f"form {r.form_id or '?'}: review failed: {r.error}")
+                else:
+                    reviews.append(r)
+            if last:
+                yield item
+
+    for _ in track(files_done(), total=len(items), description="审核中", enabled=progress):
+        pass
     return reviews, errors
 
 
@@ -187,12 +218,17 @@ def review(
                                          "(default: only when stderr is a terminal)."),
     xlsx_layout: XlsxLayout = typer.Option(XlsxLayout.single, "--xlsx-layout",
                                            help="xlsx: one working sheet for all forms, or one sheet per form."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Review in this many worker processes (0 = one per CPU). "
+                             "The report is the same whatever the number."),
 ) -> None:
     """Review forms against the rules, score them, and write a report (text, json, xlsx, html, sarif).
+
+    --jobs N reviews the forms in N worker processes (0 = one per CPU); the report, the error lines and the exit code are those of --jobs 1.
 
     Exit codes: 0 = every input was read (findings alone do not fail the run); 1 = some input could not be read, or --fail-on was triggered; 2 = usage error. Formats: docs/reports.md.
     """
     fmt_name = fmt.value
+    jobs = resolve_jobs(jobs)
     if output is not None and str(output) == "-":  # conventional "stdout"
         output = None
     if fmt_name == "xlsx" and output is None:
@@ -230,7 +266,9 @@ def review(
 
     _check_overwrite(paths, {"-o": output, "--write-baseline": write_baseline})
     own_files = [p for p in (output, baseline, write_baseline) if p is not None]
-    reviews, errors = collect_forms(paths, progress=progress, config=cfg, skip=own_files)
+    # the html and xlsx reports print each form; the others need only its id, name, source and indicator names
+    reviews, errors = collect_forms(paths, progress=progress, config=cfg, skip=own_files, jobs=jobs,
+                                    slim=fmt_name not in ("html", "xlsx"))
 
     if write_baseline is not None:
         from jixiao.review.baseline import write_baseline as _write_baseline

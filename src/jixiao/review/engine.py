@@ -12,8 +12,8 @@ debug level, never faked.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple, TypeVar
 
 from jixiao.model import Form, Indicator
 from jixiao.review.config import Config
@@ -245,5 +245,134 @@ def review_forms(forms: Iterable[Form], config: Config | None = None) -> list[Fo
     return [review_form(f, config) for f in forms]
 
 
-__all__ = ["Context", "apply_acceptance", "review_form", "review_forms", "run_rules"]
+# ----------------------------------------------------------------------------- batches (and worker processes)
+
+K = TypeVar("K")
+
+
+class ReviewFailure(NamedTuple):
+    """A form whose review raised: its id and ``"ExceptionType: message"``."""
+
+    form_id: str
+    error: str
+
+
+def _review_list(forms: list[Form], config: Config, slim: bool) -> list[FormReview | ReviewFailure]:
+    out: list[FormReview | ReviewFailure] = []
+    for form in forms:
+        try:
+            r = review_form(form, config)
+        except Exception as e:  # an engine bug on one form must not sink the batch
+            out.append(ReviewFailure(form.id, f"{type(e).__name__}: {e}"))
+            continue
+        out.append(r.slim() if slim else r)
+    return out
+
+
+class _Records(logging.Handler):
+    """Collects a worker's log records so that the parent emits them, in input order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = self.format(record)  # message and traceback as text: args and exc_info may not pickle
+        record = logging.makeLogRecord(record.__dict__)
+        record.msg, record.args, record.exc_info, record.exc_text, record.stack_info = msg, None, None, None, None
+        self.records.append(record)
+
+
+_worker: dict[str, Any] = {}
+
+
+def _worker_init(config: Config, slim: bool, level: int) -> None:
+    handler = _Records()
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    _worker.update(config=config, slim=slim, handler=handler)
+
+
+def _worker_chunk(forms: list[Form]) -> tuple[list[FormReview | ReviewFailure], list[logging.LogRecord]]:
+    handler: _Records = _worker["handler"]
+    handler.records = []
+    return _review_list(forms, _worker["config"], _worker["slim"]), handler.records
+
+
+def _replay(records: list[logging.LogRecord]) -> None:
+    for rec in records:
+        logger = logging.getLogger(rec.name)
+        if logger.isEnabledFor(rec.levelno):
+            logger.handle(rec)
+
+
+def review_chunks(chunks: Iterable[tuple[K, list[Form] | None]], config: Config | None = None, *, jobs: int = 1,
+                  slim: bool = False) -> Iterator[tuple[K, list[FormReview | ReviewFailure] | None]]:
+    """Review chunks of forms; yields ``(key, results)`` for every chunk, in the order given.
+
+    ``results`` holds one :class:`FormReview` or :class:`ReviewFailure` per form (``None`` passes a
+    chunk of ``None`` through, so a caller can keep its own entries, such as unreadable files, in
+    order). ``jobs > 1`` reviews in that many worker processes (started with ``spawn``, each
+    loading the models once and keeping them); results, and the warnings the rules log, still come
+    in input order, and the chunks are read from ``chunks`` only a few ahead of the one awaited.
+    ``slim`` replaces each review's form by its :class:`FormHead` (before it leaves a worker).
+    """
+    config = config or Config()
+    if jobs <= 1:
+        for key, forms in chunks:
+            yield key, None if forms is None else _review_list(forms, config, slim)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    level = logging.getLogger("jixiao").getEffectiveLevel()
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init, initargs=(config, slim, level))
+
+    pool = new_pool()
+    pending: deque = deque()  # (key, form ids, future), oldest first
+    it = iter(chunks)
+    more = True
+    try:
+        while True:
+            while more and len(pending) < 4 * jobs:
+                try:
+                    key, forms = next(it)
+                except StopIteration:
+                    more = False
+                    break
+                if forms is None:
+                    pending.append((key, None, None))
+                    continue
+                try:
+                    fut = pool.submit(_worker_chunk, forms)
+                except BrokenProcessPool:  # a worker died earlier: go on with a fresh pool
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = new_pool()
+                    fut = pool.submit(_worker_chunk, forms)
+                pending.append((key, [f.id for f in forms], fut))
+            if not pending:
+                return
+            key, ids, fut = pending.popleft()
+            if fut is None:
+                yield key, None
+                continue
+            try:
+                results, records = fut.result()
+            except Exception as e:  # the worker died (killed, out of memory) or the chunk did not pickle
+                yield key, [ReviewFailure(i, f"{type(e).__name__}: {e}") for i in ids]
+                continue
+            _replay(records)
+            yield key, results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+__all__ = ["Context", "ReviewFailure", "apply_acceptance", "review_chunks", "review_form", "review_forms",
+           "run_rules"]
 

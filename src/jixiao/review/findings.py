@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from jixiao.model import Form
+from jixiao.model import Form, Source
 
 SEVERITIES = ("error", "warning", "info")
 TARGET_KINDS = ("overall_goal", "annual_goal", "indicator", "form")
@@ -53,9 +53,40 @@ class Score:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class IndicatorName:
+    """An indicator row reduced to its name (what :class:`FormHead` keeps of it)."""
+
+    name: str
+
+
+@dataclass(slots=True)
+class FormHead:
+    """What the reports keep of a reviewed form when they do not print the form itself.
+
+    The json, text and sarif reports, the batch summary and baselines read only the form's id,
+    project name, source and indicator names (a finding's target label, a baseline fingerprint)
+    and count. A batch review swaps each parsed :class:`~jixiao.model.Form` for this (see
+    :meth:`FormReview.slim`), so that thousands of reviews do not keep every goal text, value and
+    note alive until the report is written. The html and xlsx reports print the form: they keep it.
+    """
+
+    id: str
+    project_name: str
+    source: Source
+    indicators: tuple[IndicatorName, ...] = ()
+
+    @classmethod
+    def of(cls, form: Form | FormHead) -> FormHead:
+        if isinstance(form, FormHead):
+            return form
+        return cls(id=form.id, project_name=form.project_name, source=form.source,
+                   indicators=tuple(IndicatorName(i.name) for i in form.indicators))
+
+
 @dataclass
 class FormReview:
-    form: Form
+    form: Form | FormHead
     findings: list[Finding] = field(default_factory=list)
     score: Score = field(default_factory=lambda: Score(total=100.0))
 
@@ -67,3 +98,8 @@ class FormReview:
             "score": self.score.to_dict(),
             "findings": [f.to_dict() for f in self.findings],
         }
+
+    def slim(self) -> FormReview:
+        """Drop the parsed form, keeping its :class:`FormHead` (in place; returns ``self``)."""
+        self.form = FormHead.of(self.form)
+        return self
