@@ -2,7 +2,9 @@
 
 Sources:
 - ``sources/shared-corpus/forms/NNN.json``: transcriptions of public government pages (URL kept);
-- ``sources/seed/*.txt``: the seed form dumps, read with the text reader.
+- ``sources/seed/*.txt``: the seed form dumps, read with the text reader;
+- ``sources/web-pages/forms/*.json``: more public forms, same schema as the shared corpus, transcribed
+  (header facts and the indicator table only) from pages found with the search index (URL kept).
 
 Forms are de-duplicated on (project name, department, indicator names).
 """
@@ -48,6 +50,10 @@ def collect(root: Path | None = None) -> list[Form]:
                 form.source.region = SEED_PROVENANCE["region"]
                 form.notes.append(SEED_PROVENANCE["note"])
                 forms.append(form)
+    # forms transcribed (header facts + indicator table only) from pages of the search index's store
+    for p in sorted((src / "web-pages" / "forms").glob("*.json")):
+        d = json.loads(p.read_text(encoding="utf-8"))
+        forms.append(form_from_transcription(d, f"web-{p.stem}", path=str(p.relative_to(root.parent))))
     seen: set[str] = set()
     unique = []
     for f in forms:

@@ -62,5 +62,5 @@ def form_from_transcription(d: dict[str, Any], form_id: str, path: str | None = 
         overall_goal=d.get("overall_goal"),
         annual_goal=d.get("annual_goal"),
         indicators=inds,
-        notes=[d["notes"]] if d.get("notes") else [],
+        notes=[str(n) for n in d["notes"]] if isinstance(d.get("notes"), list) else ([d["notes"]] if d.get("notes") else []),
     )
