@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -104,6 +105,34 @@ def test_a_form_that_breaks_the_engine_in_a_worker_is_one_failure(caplog):
     assert res[0].form.id == "broken-form" and not isinstance(res[0], ReviewFailure)
     warned = [r for r in caplog.records if r.name == "jixiao.review" and "broken-form" in r.getMessage()]
     assert warned and all("Traceback" in r.getMessage() for r in warned)
+
+
+def _form_or_die(d):
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # in a worker: die as an out-of-memory kill would
+        os._exit(3)
+    return DiesInAWorker.from_dict(d)
+
+
+class DiesInAWorker(Form):
+    """A real form, except that unpickling it in a worker process kills that process."""
+
+    def __reduce__(self):
+        return _form_or_die, (self.to_dict(),)
+
+
+def test_a_dead_worker_leaves_the_rest_to_this_process(caplog):
+    forms = read_path(SEED)[:5]
+    killer = DiesInAWorker.from_dict(forms[2].to_dict())
+    chunks = [("a", forms[:2]), ("b", [killer]), ("c", forms[3:])]
+    cfg = load_config()
+    expect = [[review_form(f, cfg).slim().to_dict() for f in chunk] for _, chunk in chunks]
+    with caplog.at_level(logging.WARNING, logger="jixiao"):
+        got = list(review_chunks(chunks, cfg, jobs=2, slim=True))
+    assert [k for k, _ in got] == ["a", "b", "c"]
+    assert [[r.to_dict() for r in res] for _, res in got] == expect  # every form reviewed, none lost
+    assert any("worker process failed" in r.getMessage() for r in caplog.records)
 
 
 def test_slim_reviews_write_the_same_reports():

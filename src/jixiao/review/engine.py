@@ -315,7 +315,9 @@ def review_chunks(chunks: Iterable[tuple[K, list[Form] | None]], config: Config 
     chunk of ``None`` through, so a caller can keep its own entries, such as unreadable files, in
     order). ``jobs > 1`` reviews in that many worker processes (started with ``spawn``, each
     loading the models once and keeping them); results, and the warnings the rules log, still come
-    in input order, and the chunks are read from ``chunks`` only a few ahead of the one awaited.
+    in input order, and the chunks are read from ``chunks`` only a few ahead of the one awaited. If a
+    worker dies (killed, out of memory) or cannot start, a warning is logged and the chunks not yet
+    reviewed are reviewed in this process.
     ``slim`` replaces each review's form by its :class:`FormHead` (before it leaves a worker).
     """
     config = config or Config()
@@ -334,8 +336,18 @@ def review_chunks(chunks: Iterable[tuple[K, list[Form] | None]], config: Config 
         return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_worker_init, initargs=(config, slim, level))
 
-    pool = new_pool()
-    pending: deque = deque()  # (key, form ids, future), oldest first
+    pool: ProcessPoolExecutor | None = new_pool()
+    pending: deque = deque()  # (key, forms, future or None), oldest first
+
+    def broken(e: BaseException) -> None:
+        """A worker died (killed, out of memory) or could not start: review the rest in this process."""
+        nonlocal pool
+        if pool is not None:
+            log.warning("a review worker process failed (%s: %s); reviewing the remaining forms in this process",
+                        type(e).__name__, e)
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
+
     it = iter(chunks)
     more = True
     try:
@@ -346,31 +358,35 @@ def review_chunks(chunks: Iterable[tuple[K, list[Form] | None]], config: Config 
                 except StopIteration:
                     more = False
                     break
-                if forms is None:
-                    pending.append((key, None, None))
-                    continue
-                try:
-                    fut = pool.submit(_worker_chunk, forms)
-                except BrokenProcessPool:  # a worker died earlier: go on with a fresh pool
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = new_pool()
-                    fut = pool.submit(_worker_chunk, forms)
-                pending.append((key, [f.id for f in forms], fut))
+                fut = None
+                if forms is not None and pool is not None:
+                    try:
+                        fut = pool.submit(_worker_chunk, forms)
+                    except BrokenProcessPool as e:
+                        broken(e)
+                pending.append((key, forms, fut))
             if not pending:
                 return
-            key, ids, fut = pending.popleft()
-            if fut is None:
+            key, forms, fut = pending.popleft()
+            if forms is None:
                 yield key, None
                 continue
-            try:
-                results, records = fut.result()
-            except Exception as e:  # the worker died (killed, out of memory) or the chunk did not pickle
-                yield key, [ReviewFailure(i, f"{type(e).__name__}: {e}") for i in ids]
-                continue
-            _replay(records)
-            yield key, results
+            if fut is not None:
+                try:
+                    results, records = fut.result()
+                except BrokenProcessPool as e:
+                    broken(e)  # this chunk is reviewed here, below
+                except Exception as e:  # the chunk or its results did not pickle
+                    yield key, [ReviewFailure(f.id, f"{type(e).__name__}: {e}") for f in forms]
+                    continue
+                else:
+                    _replay(records)
+                    yield key, results
+                    continue
+            yield key, _review_list(forms, config, slim)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 __all__ = ["Context", "ReviewFailure", "apply_acceptance", "review_chunks", "review_form", "review_forms",
