@@ -431,7 +431,16 @@ def run_cli(quick: bool) -> str:
                 batch[("review", n)] = m
                 add_m(f"review batch {n // 1000}k forms", "jixiao review (CLI)", m,
                       f"{n / m['wall']:.0f} forms/s wall, {n / m['cpu']:.0f} per CPU-s")
+            with failed_as_row(f"review batch {n // 1000}k forms", "jixiao review --jobs 2 (CLI)"):
+                m = measure([JIXIAO, "review", str(d), "--format", "json", "--no-progress", "--jobs", "2",
+                             "-o", str(tmp / f"r{n}-j2.json")])
+                one, two = tmp / f"r{n}.json", tmp / f"r{n}-j2.json"
+                same = one.is_file() and one.read_bytes() == two.read_bytes()
+                add_m(f"review batch {n // 1000}k forms", "jixiao review --jobs 2 (CLI)", m,
+                      f"{n / m['wall']:.0f} forms/s wall, {n / m['cpu']:.0f} per CPU-s; report "
+                      + ("identical to --jobs 1" if same else "DIFFERS from --jobs 1"))
             (tmp / f"r{n}.json").unlink(missing_ok=True)
+            (tmp / f"r{n}-j2.json").unlink(missing_ok=True)
 
     load1 = os.getloadavg()
     small, big = sizes
@@ -448,7 +457,8 @@ def run_cli(quick: bool) -> str:
         "loops, of the whole process, baselines included). Per-item rows are means over a loop in one warm "
         f"process (CPU column blank). Batches sample the {CORPUS_FORMS[0]} corpus forms with replacement into JSON "
         "files of 100 forms (so names repeat across forms, as boilerplate does in real batches); the review "
-        "writes a JSON report to a file.",
+        "writes a JSON report to a file. `--jobs 2` rows: the command and its two worker processes; CPU is "
+        "the time of all three, peak RSS that of the largest one (Linux `RUSAGE_CHILDREN`), not their sum.",
         "",
         "Targets: " + "; ".join(f"{k}: {v}" for k, v in TARGETS.items()) + ".",
         "",
