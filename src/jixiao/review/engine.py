@@ -107,11 +107,18 @@ def _suggest_text(ind: Indicator, form: Form) -> str | None:
     except ImportError as e:
         _suggest_state["broken"] = str(e)
         return None
+    from jixiao.errors import JixiaoError
+
     try:
         sugg = suggest_rewrites(ind, form, k=1)
-    except Exception as e:  # model or index missing: the finding stands with the template advice
+    except (OSError, JixiaoError, RuleSkipped) as e:
+        # model or index missing or unreadable: the finding stands with the template advice, and
+        # the resource is not looked for again in this process
         log.debug("suggest_rewrites unavailable (%s); using template advice for this process", e)
         _suggest_state["broken"] = str(e)
+        return None
+    except Exception as e:  # a failure on this one indicator: keep suggesting for the others
+        log.warning("no suggestion for %r in %s: %s", ind.name, form.id or form.project_name, e)
         return None
     return sugg[0].as_text() if sugg else None
 
