@@ -31,7 +31,7 @@ from jixiao.errors import InputError
 from jixiao.model import Form, Funds, Indicator, Source
 from jixiao.readers.facts import headers as _headers
 from jixiao.readers.facts import label_map, money
-from jixiao.taxonomy import aliases, clean_label, lookup, other_template, parent_of
+from jixiao.taxonomy import aliases, category_label, clean_label, parent_of
 from jixiao.values import operators, parse_value
 
 # ----------------------------------------------------------------------------------------------
@@ -110,33 +110,13 @@ class Cat:
 
 @lru_cache(maxsize=8192)
 def category(cell: str) -> Cat | None:
-    """Recognise a printed category label (exact alias after cleaning), else None."""
-    if not cell or len(cell) > 40:
+    """Recognise a printed category label, else None: :func:`jixiao.taxonomy.category_label` with
+    ``decorated=True`` (``（一）数量指标``, ``【产出指标】``, ``时效指标(工期指标)``, ``社会、经济、生态效益指标``)."""
+    lab = category_label(cell, decorated=True)
+    if lab is None:
         return None
-    s = clean_label(cell)
-    s = re.sub(r"^[(（][一二三四五六七八九十\d]+[)）]", "", s)
-    s = s.strip("【】[]：:*★")
-    if not s:
-        return None
-    a, b = lookup("level1", s), lookup("level2", s)
-    if a and b:
-        return Cat("both", a, b, cell.strip())
-    if a:
-        return Cat("l1", a, None, cell.strip())
-    if b:
-        return Cat("l2", parent_of(b), b, cell.strip())
-    base = re.sub(r"\(.*?\)|（.*?）", "", s)  # "时效指标(工期指标)"
-    if base != s and base.endswith("指标"):
-        a, b = lookup("level1", base), lookup("level2", base)
-        if a and not b:
-            return Cat("l1", a, None, cell.strip())
-        if b:
-            return Cat("l2" if not a else "both", parent_of(b) if not a else a, b, cell.strip())
-    if other_template(s):  # 决策 / 项目立项 / 过程管理 … (non-standard templates)
-        return Cat("l2", None, None, cell.strip())
-    if base.endswith("效益指标") and len(base) <= 14:  # "社会、经济、生态效益指标"
-        return Cat("l2", "效益指标", None, cell.strip())
-    return None
+    kind = "both" if lab.level1 and lab.level2 else "l1" if lab.level1 else "l2"
+    return Cat(kind, lab.under, lab.level2, cell.strip())
 
 
 def is_weight_only(cell: str) -> bool:

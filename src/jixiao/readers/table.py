@@ -27,14 +27,7 @@ from importlib import resources
 from jixiao.errors import InputError
 from jixiao.model import Form, Funds, Indicator, Period, Source
 from jixiao.readers.facts import headers, label_map, money
-from jixiao import taxonomy as _tax
-from jixiao.taxonomy import (
-    clean_label,
-    normalise_level1,
-    normalise_level2,
-    other_template,
-    parent_of,
-)
+from jixiao.taxonomy import category_label, parent_of
 from jixiao.values import parse_value
 
 Rows = list[list[str]]
@@ -133,23 +126,16 @@ def _header_columns(row: list[str]) -> dict[str, int]:
     return cols
 
 
-@lru_cache(maxsize=8192)
 def _label_kind(text: str) -> tuple[str | None, str | None, str | None] | None:
-    """(level1, level2, template) when ``text`` is a category label, else None."""
-    s = clean_label(text)
-    if not s or len(s) > 24:
+    """(level1, level2, template) when ``text`` is a category label, else None.
+
+    :func:`jixiao.taxonomy.category_label` with ``loose=True``: a category column of a grid also
+    holds stems (``产出值``, ``成本控制``, ``效益指`` cut by a page break) and ``…满意度指标`` variants.
+    """
+    lab = category_label(text, loose=True)
+    if lab is None:
         return None
-    l2 = normalise_level2(s)
-    l1 = normalise_level1(s)
-    if l1 and l2 and _tax.lookup("level1", s) is None:
-        l1 = None  # "产出数量": a level-2 label that only looks like a level-1 stem
-    # normalise_level2 maps anything containing 满意 to the satisfaction category; only exact labels count
-    if l2 == "服务对象满意度指标" and not (s.endswith("指标") or s in ("满意度", "服务对象满意度", "满意度指标")):
-        l2 = None
-    tpl = other_template(s)
-    if l1 is None and l2 is None and tpl is None:
-        return None
-    return l1, l2, tpl
+    return lab.level1, lab.level2, lab.template
 
 
 @dataclass
