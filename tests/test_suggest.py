@@ -283,3 +283,16 @@ def test_index_vectors_for_reuses_stored_vectors(monkeypatch):
     assert np.allclose(v[1], fresh)
     calls.clear()
     assert index.vectors_for(texts, "indicator", emb).shape == (3, v.shape[1]) and calls == []
+
+
+def test_a_plan_written_into_the_table_is_not_proposed():
+    """web-t06 prints a work plan as an indicator ("上半年完成宣传片制作;下半年完成实施方案" with a
+    dated plan as its value); it must not come back as a rewrite, a concise dated target may."""
+    from jixiao.suggest.rewrite import _usable_candidate
+
+    plan = {"name": "上半年完成宣传片制作;下半年完成实施方案", "value": "6月份完成宣传片制作;9月份完成文本;11月完成专家评审",
+            "value_kind": "date", "number": None, "unit": None, "op": None, "level2": "时效指标"}
+    deadline = {"name": "科普宣传时限", "value": "11月底前", "value_kind": "date", "number": None, "unit": None,
+                "op": None, "level2": "时效指标"}
+    assert not _usable_candidate(plan)
+    assert _usable_candidate(deadline)

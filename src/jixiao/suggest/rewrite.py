@@ -341,6 +341,10 @@ def _usable_row(row: tuple) -> bool:
         return False
     if len(name) > 24 or len(name) < 3 or re.search(r"\*|＊|某|XX|(19|20)\d\d年", name):
         return False
+    # a plan written into the table ("上半年完成宣传片制作;下半年完成实施方案") is not an indicator to copy
+    value = m.get("value") or ""
+    if len(value) > 30 or re.search(r"[;；。]", name + value):
+        return False
     if _weak_name_value(name, m.get("value") or "", m.get("level2")):
         return False
     return True
