@@ -100,6 +100,14 @@ def parent_of(level2: str | None) -> str | None:
     return _data()["parent"].get(level2)
 
 
+def level1_group(level2: str | None) -> str | None:
+    """The level-1 group a level 2 belongs to for "is this another level 1?" questions: 产出, 效益 or
+    满意度 (its parent), except that the legacy 成本指标 and the 2021 cost sub-types are one group, 成本."""
+    if level2 in ("成本指标", *LEVEL2_COST_2021):
+        return "成本"
+    return parent_of(level2)
+
+
 def other_template(label: str | None) -> str | None:
     """Name of the non-standard template a label belongs to (e.g. ``ndrc``), or None."""
     s = clean_label(label)

@@ -617,9 +617,9 @@ def evaluate_classifier(
 
 
 def _group(level2: str) -> str | None:
-    from jixiao.taxonomy import LEVEL2_COST_2021, parent_of
+    from jixiao.taxonomy import level1_group
 
-    return "成本" if level2 in ("成本指标", *LEVEL2_COST_2021) else parent_of(level2)
+    return level1_group(level2)
 
 
 def _f(x: float) -> str:

@@ -44,7 +44,7 @@ import numpy as np
 from jixiao.model import Form, Indicator, Value
 from jixiao.review.text import is_vague_value
 from jixiao.suggest.index import clean_name
-from jixiao.taxonomy import parent_of
+from jixiao.taxonomy import level1_group, parent_of
 from jixiao.values import parse_value
 
 OP_SYMBOL = {"=": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
@@ -383,13 +383,6 @@ def _classifier():
         return None
 
 
-def _level1_group(level2: str | None) -> str | None:
-    """产出 / 效益 / 满意度, with every cost category (legacy 成本指标 and the 2021 sub-types) as 成本."""
-    if level2 and "成本" in level2:
-        return "成本"
-    return parent_of(level2)
-
-
 def target_categories(inds: list[Indicator]) -> list[tuple[str | None, str | None]]:
     """(level2 to suggest in, note) for each indicator: its own category unless missing or clearly wrong."""
     clf = _classifier()
@@ -418,7 +411,7 @@ def target_categories(inds: list[Indicator]) -> list[tuple[str | None, str | Non
             and code != "completion_rate"  # R18: the rewrite is a quantity, stays in 数量指标
             and p.confidence >= need
             and not _same_category(own, p.level2)
-            and (timely or _level1_group(own) != _level1_group(p.level2))
+            and (timely or level1_group(own) != level1_group(p.level2))
         ):
             out.append((p.level2, f"原类别「{own}」疑应为「{p.level2}」（分类器置信度 {p.confidence:.2f}）"))
             continue

@@ -1,15 +1,9 @@
 import re
 
 from jixiao.review.rules import rule
-from jixiao.taxonomy import LEVEL2_COST_2021, parent_of
+from jixiao.taxonomy import level1_group, parent_of
 
-_COST = {"成本指标", *LEVEL2_COST_2021}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _group(level2: str | None) -> str | None:
-    """Level-1 group of a level 2; the legacy 成本指标 and the 2021 cost sub-types are one group."""
-    return "成本" if level2 in _COST else parent_of(level2)
 
 
 @rule("JX403", "category-mismatch", severity="warning", dimension="规范性", standing="V", ref=("R22", "R08"))
@@ -48,7 +42,7 @@ def category_mismatch(form, ctx):
     for (i, ind), p in zip(rows, preds, strict=True):
         if p.level2 == ind.level2 or p.confidence < need:
             continue
-        if _group(p.level2) == _group(ind.level2):
+        if level1_group(p.level2) == level1_group(ind.level2):
             continue
         if p.level2 == "服务对象满意度指标" and "满意" in ind.name:
             continue  # satisfaction-misplaced reports it
