@@ -193,8 +193,8 @@ def evaluate_gold(forms=None, *, n_splits: int = 5, lopo: bool = True, nested: b
 
     from jixiao.corpus import load_corpus
     from jixiao.nlp.classify import C_GRID, _softmax, default_model_dir
-    from jixiao.nlp.evaluate import (TFIDF_C_GRID, _logits_model, _logits_tfidf, _nested_c, _oof,
-                                     _split_groups, confusion, metrics, training_rows)
+    from jixiao.nlp.evaluate import (_logits_model, _nested_c, _oof, _split_groups, best_tfidf, confusion,
+                                     metrics, training_rows)
 
     forms = load_corpus() if forms is None else forms
     gold_rows = load_gold(path)
@@ -251,28 +251,16 @@ def evaluate_gold(forms=None, *, n_splits: int = 5, lopo: bool = True, nested: b
                                    for i, r in enumerate(rows_form) if pred[i] != y_gold[i]]
                 out["methods"][f"model|{train_on}"] = m
                 # TF-IDF baseline: C chosen by grouped CV on the same training labels (optimistic)
-                best = None
-                for C in TFIDF_C_GRID:
-                    Zt = _oof(rows, folds, lambda tr, te, C=C, rows=rows: _logits_tfidf(rows, tr, te, C))
-                    pt = [CLASSES[k] for k in Zt.argmax(1)]
-                    mt = metrics([r.label for r in rows], pt)
-                    if best is None or mt["macro_f1"] > best[0]:
-                        best = (mt["macro_f1"], C, pt)
-                mt = metrics(y_gold, best[2])
-                mt["vs_form_labels"] = {k: v for k, v in metrics(y_form, best[2]).items() if k in ("accuracy", "macro_f1")}
-                mt["C"] = best[1]
+                tf_c, pt = best_tfidf(rows, folds)
+                mt = metrics(y_gold, pt)
+                mt["vs_form_labels"] = {k: v for k, v in metrics(y_form, pt).items() if k in ("accuracy", "macro_f1")}
+                mt["C"] = tf_c
                 out["methods"][f"tfidf|{train_on}"] = mt
             mk = metrics(y_gold, kw)
             mk["vs_form_labels"] = {k: v for k, v in metrics(y_form, kw).items() if k in ("accuracy", "macro_f1")}
             out["methods"]["keywords|-"] = mk
             mf = metrics(y_gold, y_form)
             out["methods"]["form labels|-"] = mf
-            if split == "province":
-                provs = sorted({r.province for r in rows_form})
-                out["per_province"] = {}
-                for p in provs:
-                    ix = [i for i, r in enumerate(rows_form) if r.province == p]
-                    out["per_province"][p] = {"n": len(ix)}
             res["splits"][split] = out
     return res
 
