@@ -74,15 +74,17 @@ def is_junk_name(name: str) -> bool:
     return len(_CJK.findall(s)) < 2 or "不适用" in s
 
 
-def training_rows(forms: list[Form]) -> list[Row]:
-    """Indicators with a standard (or 2021 cost) level-2 label and a real name."""
+def training_rows(forms: list[Form], labels: dict[tuple[str, int], str] | None = None) -> list[Row]:
+    """Indicators with a standard (or 2021 cost) level-2 label and a real name. The label is the
+    form's own, or with ``labels`` (``(form id, position) -> level 2``, e.g. the gold labels) that one,
+    for the rows it gives."""
     rows = []
     for f in forms:
         for k, ind in enumerate(f.indicators):
-            lab = training_label(ind.level2)
+            lab = training_label(ind.level2) if labels is None else labels.get((f.id, k))
             if lab is None or is_junk_name(ind.name):
                 continue
-            rows.append(Row(ind.name, ind.value, lab, ind.level2, f.id, province_of(f), f.source.template, k))
+            rows.append(Row(ind.name, ind.value, lab, ind.level2 or "", f.id, province_of(f), f.source.template, k))
     return rows
 
 

@@ -128,17 +128,9 @@ def gold_labels(path: Path | None = None) -> dict[tuple[str, int], str]:
 def gold_label_rows(forms, path: Path | None = None):
     """:class:`jixiao.nlp.evaluate.Row` objects (``label`` = gold) for every corpus indicator with a
     resolved gold label, in corpus order — including rows whose form gives no category."""
-    from jixiao.nlp.evaluate import Row, is_junk_name, province_of
+    from jixiao.nlp.evaluate import training_rows
 
-    gl = gold_labels(path)
-    rows = []
-    for f in forms:
-        for k, ind in enumerate(f.indicators):
-            lab = gl.get((f.id, k))
-            if lab is None or is_junk_name(ind.name):
-                continue
-            rows.append(Row(ind.name, ind.value, lab, ind.level2 or "", f.id, province_of(f), f.source.template, k))
-    return rows
+    return training_rows(forms, labels=gold_labels(path))
 
 
 # --------------------------------------------------------------------------- agreement
