@@ -97,6 +97,14 @@ def test_sector_and_province():
     assert fr.province_of("安徽省 六安市", None) == "安徽省"
     assert fr.province_of(None, "上海市司法局") == "上海市"
     assert fr.province_of(None, "某局") is None
+    # the same rule is the form's own province, which leave-one-province-out groups by
+    from jixiao.model import Form, Source
+    from jixiao.nlp.evaluate import province_of as holdout_group
+
+    f = Form(id="x", department="上海市司法局")
+    assert f.province == "上海市" and holdout_group(f) == "上海市"
+    assert holdout_group(Form(id="y", source=Source(region="湖北省 黄石市"))) == "湖北省"
+    assert holdout_group(Form(id="z", department="某局")) == "(unknown)"
 
 
 def test_stats_tables(corpus_frames):

@@ -7,6 +7,8 @@ The JSON form (``Form.to_dict`` / ``Form.from_dict``) is documented in ``docs/fo
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 VALUE_KINDS = ("quantitative", "qualitative", "date", "empty")
@@ -117,6 +119,23 @@ class Source:
     index: int | None = None  # position of the form inside a multi-form file
 
 
+@lru_cache(maxsize=1)
+def _provinces() -> tuple[str, ...]:
+    text = resources.files("jixiao.data").joinpath("provinces.txt").read_text(encoding="utf-8")
+    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def province_of(region: str | None, department: str | None = None) -> str | None:
+    """Province: first token of the region; without a region, a province name the department starts with."""
+    if region and region.split():
+        return region.split()[0]
+    dep = (department or "").strip()
+    for p in _provinces():
+        if dep.startswith(p):
+            return p
+    return None
+
+
 @dataclass
 class Form:
     id: str
@@ -133,6 +152,11 @@ class Form:
     notes: list[str] = field(default_factory=list)
     # reviewer decisions kept with the form: {"rule": code-or-name, "target": {...}, "note": "..."}
     accepted: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def province(self) -> str | None:
+        """The province of the form (:func:`province_of` its region and department), or None."""
+        return province_of(self.source.region, self.department)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -61,8 +61,8 @@ class Row:
 
 
 def province_of(form: Form) -> str:
-    region = (form.source.region or "").strip()
-    return region.split()[0] if region else "(unknown)"
+    """The hold-out group of leave-one-province-out (:attr:`Form.province`, or ``(unknown)``)."""
+    return form.province or "(unknown)"
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

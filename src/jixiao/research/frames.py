@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jixiao.model import Form
+from jixiao.model import Form, province_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -130,23 +130,6 @@ def is_vague_value(raw: str | None) -> bool:
     return bool(review_is_vague(raw))
 
 
-@lru_cache(maxsize=1)
-def _provinces() -> tuple[str, ...]:
-    text = resources.files("jixiao.data").joinpath("provinces.txt").read_text(encoding="utf-8")
-    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
-
-
-def province_of(region: str | None, department: str | None = None) -> str | None:
-    """Province: first token of the region; without a region, a province name the department starts with."""
-    if region and region.split():
-        return region.split()[0]
-    dep = (department or "").strip()
-    for p in _provinces():
-        if dep.startswith(p):
-            return p
-    return None
-
-
 # --- frames -------------------------------------------------------------------------------------
 
 
@@ -170,7 +153,7 @@ def _forms_from(forms: Iterable[Form] | None, paths: Sequence[str | Path] | None
 def indicator_records(forms: Sequence[Form]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for f in forms:
-        prov = province_of(f.source.region, f.department)
+        prov = f.province
         sector = sector_of(f.project_name, f.department)
         for pos, ind in enumerate(f.indicators):
             v = ind.value
@@ -219,7 +202,7 @@ def form_records(forms: Sequence[Form]) -> list[dict[str, Any]]:
             "id": f.id,
             "project_name": f.project_name,
             "department": f.department,
-            "province": province_of(f.source.region, f.department),
+            "province": f.province,
             "region": f.source.region,
             "year": f.year,
             "kind": f.source.kind,

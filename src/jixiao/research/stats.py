@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from jixiao.model import Form
-from jixiao.research.frames import COPY_THRESHOLD, LEVEL1_SHORT, province_of, sector_of
+from jixiao.research.frames import COPY_THRESHOLD, LEVEL1_SHORT, sector_of
 from jixiao.taxonomy import LEVEL2_STANDARD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +37,7 @@ def corpus_counts(forms: Sequence[Form]) -> dict[str, Any]:
     return {
         "forms": len(forms),
         "indicators": len(inds),
-        "province": ordered(Counter(province_of(f.source.region, f.department) or "(unknown)" for f in forms)),
+        "province": ordered(Counter(f.province or "(unknown)" for f in forms)),
         "year": {str(k): v for k, v in sorted(Counter(f.year or "(unknown)" for f in forms).items(), key=lambda kv: str(kv[0]))},
         "kind": ordered(Counter(f.source.kind for f in forms)),
         "template": ordered(Counter(f.source.template for f in forms)),
