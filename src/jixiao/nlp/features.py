@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from jixiao.model import Value
+from jixiao.nlp.normalize import strip_enumerator
 from jixiao.taxonomy import LEVEL2_COST_2021, LEVEL2_STANDARD
 from jixiao.values import parse_value
 
@@ -40,9 +41,6 @@ STACK_UNITS = (*UNIT_CLASSES, "date", "other", "none")
 VALUE_KINDS = ("quantitative", "qualitative", "date", "empty")
 OPS = ("=", ">=", "<=", ">", "<")
 
-_PREFIX = re.compile(
-    r"^(?:[★☆*＊#\s]+|指标\s*\d+\s*[:：.．、]?|\d+\s*[、.．:：)）]|[(（]\d+[)）]|[一二三四五六七八九十]+\s*[、.．])+"
-)
 _PAREN = re.compile(r"[(（]([^()（）]{0,16})[)）]")
 _PLACEHOLDER_PAREN = re.compile(r"[(（][^()（）]*(?:\*\*|＊|≥|>=|≤|<=)[^()（）]*[)）]")
 
@@ -86,7 +84,7 @@ def clean_name(name: str | None) -> tuple[str, str | None]:
     if unit is None and m and m.end() == len(s) and unit_class(m.group(1)) not in (None, "other"):
         unit = m.group(1)  # "满意度(%)", "开展小型水利工程建设(个)": a unit printed after the name
         s = s[: m.start()]
-    s = _PREFIX.sub("", s)
+    s = strip_enumerator(s)
     s = s.strip(":：.。;；,， ")
     return s or _norm(name), unit
 

@@ -31,7 +31,12 @@ _UNITS = [
 ]
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(\.\d+)?(?![\d,])")
 _TRAILING_ZEROS = re.compile(r"(\d+)\.0+(?!\d)")
-_ENUM = re.compile(r"^\s*(指标\s*\d+\s*[.:、．]|\d+\s*[.、．](?!\d)|[★☆*]+)\s*")
+#: list numbering and key-indicator marks that open an indicator name: ★ * # 指标1: 指标一、 1、 2. 3) (4)
+#: 五、 — a digit after "." or ":" makes a decimal or a ratio (1.5万亩, 1:1配套), not numbering
+_ENUMERATOR = re.compile(
+    r"^(?:[★☆*＊#\s]+|指标\s*[\d一二三四五六七八九十]+\s*[:：.．、]?|\d+\s*(?:[、)）]|[.．:：](?!\d))"
+    r"|[(（]\d+[)）]|[一二三四五六七八九十]+\s*[、.．])+"
+)
 _TAIL_PAREN = re.compile(r"\s*\((?:[^()]{0,20})\)\s*$")
 _PUNCT = re.compile(r"[\s\"'`~!@#$^&_|\\;:,?、。，；：！？·…—\-\[\]{}《》「」『』]+|(?<!\d)\.|\.(?!\d)")
 
@@ -63,10 +68,16 @@ def normalize_value(raw: str | None) -> str:
     return normalize_units(normalise_text(raw or ""))
 
 
+def strip_enumerator(name: str | None) -> str:
+    """The name without the list numbering and marks it opens with (``指标1:``, ``1、``, ``(2)``, ``★``):
+    the one definition every indicator-name cleaner (classifier, retrieval, review) starts from."""
+    return _ENUMERATOR.sub("", name or "")
+
+
 def normalize_indicator(name: str | None) -> str:
     """Comparison key for an indicator name (see the module docstring)."""
     s = normalize_units(name)
-    s = _ENUM.sub("", s)
+    s = strip_enumerator(s)
     prev = None
     while prev != s:
         prev = s
@@ -74,4 +85,5 @@ def normalize_indicator(name: str | None) -> str:
     return _PUNCT.sub("", s).lower()
 
 
-__all__ = ["normalize_indicator", "normalize_number", "normalize_text", "normalize_units", "normalize_value"]
+__all__ = ["normalize_indicator", "normalize_number", "normalize_text", "normalize_units", "normalize_value",
+           "strip_enumerator"]

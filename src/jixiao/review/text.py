@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from jixiao.nlp.normalize import strip_enumerator
 from jixiao.review.vocab import vocab, words
 
 _PUNCT = re.compile(r"[\s\u3000，。、；：！？“”‘’「」『』（）()【】\[\]《》<>,.;:!?'\"·…—\-_/\\|]+")
@@ -23,7 +24,6 @@ def norm_loose(s: str | None) -> str:
     return _PUNCT.sub("", norm(s)).lower()
 
 
-_NAME_PREFIX = re.compile(r"^(\*|★|☆|指标\s*[\d一二三四五六七八九十]+\s*[.．:：、]|\d+\s*[.．、:：](?!\d))+")
 _NAME_HINT = re.compile(r"[(（][^()（）]*[)）]$")
 
 
@@ -31,7 +31,7 @@ def clean_name(name: str | None) -> str:
     """Indicator name without numbering ("指标4.", "1、", "*") and a trailing bracketed hint
     ("(≥**人)", "(%)"), NFKC-folded, whitespace removed."""
     n = norm(name)
-    n = _NAME_PREFIX.sub("", n)
+    n = strip_enumerator(n)
     for _ in range(2):
         n2 = _NAME_HINT.sub("", n)
         if not n2:

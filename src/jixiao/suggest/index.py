@@ -49,6 +49,7 @@ import numpy as np
 
 from jixiao.fsutil import _new_file_mode, atomic_open, atomic_write_text
 from jixiao.model import Form
+from jixiao.nlp.normalize import strip_enumerator
 
 INDEX_VERSION = 1
 KINDS = ("indicator", "indicator_value", "project", "goal")
@@ -63,15 +64,12 @@ ANN_SERIAL_BUILD = 200_000
 _PROBES = ("办公用房安全性", "工作人员满意度 ≥90%", "培训及时性", "安全事故发生次数 =0(次)", "年度总体目标")
 _GOAL_CHARS = 400
 
-_NAME_PREFIX = re.compile(r"^\s*(指标\s*\d+\s*[:：.．、]|\d+\s*[、.．]|[★*＊]+)\s*")
 
 
 def clean_name(name: str) -> str:
-    """Indicator name without list numbering (``指标1:``) or key-indicator stars (``★``)."""
-    s = (name or "").strip()
-    for _ in range(2):
-        s = _NAME_PREFIX.sub("", s)
-    return s.strip()
+    """Indicator name as shown and embedded: without list numbering (``指标1:``) or key-indicator stars
+    (``★``), see :func:`jixiao.nlp.normalize.strip_enumerator`; brackets and spacing kept."""
+    return strip_enumerator((name or "").strip()).strip()
 
 
 def _value_str(v) -> str:
