@@ -21,7 +21,7 @@ def category_mismatch(form, ctx):
     Why:
         R22 [V S16]: mixing output and benefit indicators is a listed common defect (device pass
         rate is quality, cure rate is benefit). The classifier is a statistical model, so the
-        finding is advice: an independent check of all 35 findings on the corpus judged 24 right
+        finding is advice: an independent check of all 47 findings on the corpus judged 33 right
         (docs/category-mismatch-check.md); most false alarms involve cost rows (subsidy standards
         in 元/人, interest or savings filed as 经济效益).
     Bad:
