@@ -108,6 +108,17 @@ def level1_group(level2: str | None) -> str | None:
     return parent_of(level2)
 
 
+def uses_2021_cost(form) -> bool:
+    """True when a form uses the 2021 template's cost block (a 成本指标 level 1 or a cost sub-type);
+    False for the legacy layout, where 成本指标 is a level 2 under 产出指标."""
+    for ind in getattr(form, "indicators", ()):
+        if ind.level2 in LEVEL2_COST_2021 or (ind.level1 == "成本指标" and ind.level2 != "成本指标"):
+            return True
+        if ind.level1 == "成本指标" and (ind.level1_raw or "").startswith("成本"):
+            return True
+    return False
+
+
 def other_template(label: str | None) -> str | None:
     """Name of the non-standard template a label belongs to (e.g. ``ndrc``), or None."""
     s = clean_label(label)

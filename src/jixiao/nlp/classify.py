@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from jixiao.nlp.features import CLASSES, Featurizer, clean_name, training_label
-from jixiao.taxonomy import LEVEL2_COST_2021, parent_of
+from jixiao.taxonomy import LEVEL2_COST_2021, parent_of, uses_2021_cost
 
 MODEL_DIRNAME = "classifier-v1"
 FORMAT_VERSION = 1
@@ -141,16 +141,6 @@ def refine_cost(name: str, cost_2021: bool, cues: dict[str, Any]) -> str | None:
         if any(w in s for w in table.get(sub, {}).get("name", ())):
             return sub
     return "经济成本指标"
-
-
-def uses_2021_cost(form) -> bool:
-    """True when a form uses the 2021 template's cost block (a 成本指标 level 1 or a cost sub-type)."""
-    for ind in getattr(form, "indicators", ()):
-        if ind.level2 in LEVEL2_COST_2021 or (ind.level1 == "成本指标" and ind.level2 != "成本指标"):
-            return True
-        if ind.level1 == "成本指标" and (ind.level1_raw or "").startswith("成本"):
-            return True
-    return False
 
 
 def rare_mask(y: np.ndarray, n_classes: int, rare_min: int = RARE_MIN) -> np.ndarray:
