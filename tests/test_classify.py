@@ -241,6 +241,11 @@ def test_against_gold_labels_the_model_beats_tfidf():
     assert m["model|gold"]["macro_f1"] >= m["tfidf|gold"]["macro_f1"] + 0.02
     # trained on the forms' labels, the same features score lower against gold: they learn the habits
     assert m["model|gold"]["accuracy"] > m["model|form"]["accuracy"]
+    # the learning curve's full-data point is this same model on the same folds; less data scores lower
+    lc = {p["fraction"]: p for p in res["learning_curve"]}
+    assert lc[1.0]["accuracy"] == pytest.approx(m["model|gold"]["accuracy"])
+    assert lc[0.25]["train_rows"] < lc[0.5]["train_rows"] < lc[1.0]["train_rows"]
+    assert lc[0.25]["accuracy"] < lc[1.0]["accuracy"]
 
 
 def test_shipped_model_stacks_the_cue_rule(clf):

@@ -176,7 +176,7 @@ def agreement(gold: dict[tuple[str, int], dict[str, str]]) -> dict[str, Any]:
 
 
 def evaluate_gold(forms=None, *, n_splits: int = 5, lopo: bool = True, nested: bool = True, embedder=None,
-                  path: Path | None = None) -> dict[str, Any]:
+                  path: Path | None = None, learning_curve: bool = True) -> dict[str, Any]:
     """Scores against the gold labels (see the module docstring); returns the eval-gold.json dict."""
     import dataclasses
 
@@ -254,7 +254,42 @@ def evaluate_gold(forms=None, *, n_splits: int = 5, lopo: bool = True, nested: b
             mf = metrics(y_gold, y_form)
             out["methods"]["form labels|-"] = mf
             res["splits"][split] = out
+        if learning_curve:
+            res["learning_curve"] = _learning_curve(rows_gold, y_gold, blocks, weights, embedder, cfg["C"], n_splits)
     return res
+
+
+#: shares of each training fold's forms kept for the learning curve, and repeats per share
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+CURVE_REPEATS = 3
+
+
+def _learning_curve(rows, y_gold, blocks, weights, embedder, C, n_splits) -> list[dict[str, Any]]:
+    """Accuracy and macro-F1 (grouped by form, trained on gold labels at the shipped C) when every
+    training fold keeps only a random share of its forms: how the score grows with labelled data."""
+    from jixiao.nlp.evaluate import _logits_model, _split_groups, metrics
+
+    folds = _split_groups(rows, "form", n_splits)
+    rng = np.random.default_rng(0)
+    out = []
+    for frac in CURVE_FRACTIONS:
+        accs, f1s, sizes = [], [], []
+        for _ in range(CURVE_REPEATS if frac < 1 else 1):
+            pred: list[str | None] = [None] * len(rows)
+            for tr, te, _ in folds:
+                forms = sorted({rows[i].form for i in tr})
+                keep = set(rng.choice(forms, max(1, round(len(forms) * frac)), replace=False))
+                sub = np.array([i for i in tr if rows[i].form in keep])
+                sizes.append(len(sub))
+                Z = _logits_model(rows, sub, te, C, blocks, weights, embedder)
+                for i, k in zip(te, Z.argmax(1)):
+                    pred[i] = CLASSES[k]
+            m = metrics(y_gold, pred)
+            accs.append(m["accuracy"])
+            f1s.append(m["macro_f1"])
+        out.append({"fraction": frac, "train_rows": float(np.mean(sizes)), "repeats": len(accs),
+                    "accuracy": float(np.mean(accs)), "macro_f1": float(np.mean(f1s))})
+    return out
 
 
 def _f(x) -> str:
@@ -316,6 +351,20 @@ def render_markdown(res: dict[str, Any], command: str) -> str:
           "|---|" + "---|" * len(CLASSES)]
     for c, row in zip(CLASSES, fm[best]["confusion"]):
         L.append(f"| {c.replace('指标', '').replace('服务对象', '')} | " + " | ".join(str(x) for x in row) + " |")
+    lc = res.get("learning_curve")
+    if lc:
+        L += ["", "## Learning curve (model trained on gold labels, grouped by form, shipped C)", "",
+              "Each training fold keeps a random share of its forms (the test folds stay whole); "
+              f"shares below 1 are averaged over {CURVE_REPEATS} draws. It shows what more labelled rows "
+              "of the same kind would buy.", "",
+              "| share of training forms | training rows (mean per fold) | accuracy | macro-F1 |", "|---|---|---|---|"]
+        for p in lc:
+            L.append(f"| {p['fraction']:.0%} | {p['train_rows']:.0f} | {_f(p['accuracy'])} | {_f(p['macro_f1'])} |")
+        half = next((p for p in lc if p["fraction"] == 0.5), None)
+        full = next((p for p in lc if p["fraction"] == 1.0), None)
+        if half and full:
+            L += ["", f"Doubling the training rows (50% → 100%) added {full['accuracy'] - half['accuracy']:+.3f} "
+                  f"accuracy and {full['macro_f1'] - half['macro_f1']:+.3f} macro-F1."]
     errs = fm[best].get("errors", [])
     L += ["", f"## Remaining errors of `{best.split('|')[0]}` trained on {best.split('|')[1]} labels (grouped by form), most confident first", "",
           "| form | indicator | value | form label | gold | predicted | confidence |", "|---|---|---|---|---|---|---|"]
