@@ -191,3 +191,32 @@ def test_corpus_transcription_json():
     (form,) = read_path(p)
     assert form.project_name == d["project_name"]
     assert [i.name for i in form.indicators] == [r["level3"] for r in d["indicators"]]
+
+
+def test_yigongdaizhen_layout_levels_and_template():
+    """The 以工代赈 (发改委) table prints a template label at level 1 and the standard level 1 under it
+    (实施效果指标 | 产出指标 | name | value). The fixture is the real form web-g04 of the corpus
+    (舒城县发展改革委, https://www.shucheng.gov.cn/public/6598641/36467963.html) as a text dump."""
+    (form,) = read_path(FIX / "yigongdaizhen-g04.txt")
+    assert form.source.template == "ndrc"
+    got = [(i.level1, i.level1_raw, i.name) for i in form.indicators[:3]]
+    assert got == [("产出指标", "产出指标", "劳务报酬占中央投资比例"),
+                   ("效益指标", "效益指标", "项目区农村基础设施条件"),
+                   ("满意度指标", None, "参与工程建设的贫困群众满意度")]
+    # 满意度指标 in the level-2 column is read as the level 2 it also names
+    assert (form.indicators[2].level2, form.indicators[2].level2_raw) == ("服务对象满意度指标", "满意度指标")
+    # the process part keeps its printed labels and no standard category
+    proc = form.indicators[3]
+    assert (proc.level1, proc.level2, proc.level1_raw, proc.level2_raw) == (None, None, "过程管理指标", "计划管理指标")
+
+
+def test_yigongdaizhen_transcription_matches_the_reader():
+    """The corpus path (transcribed JSON) reads the same layout the same way."""
+    from jixiao.corpus import load_corpus
+    from jixiao.taxonomy import other_template
+
+    assert other_template("实施效果指标") == other_template("过程管理指标") == "ndrc"
+    corpus = next(f for f in load_corpus() if f.id == "web-g04")
+    (form,) = read_path(FIX / "yigongdaizhen-g04.txt")
+    assert corpus.source.template == "ndrc"
+    assert [(i.level1, i.level2) for i in corpus.indicators] == [(i.level1, i.level2) for i in form.indicators]

@@ -120,10 +120,12 @@ def uses_2021_cost(form) -> bool:
 
 
 def other_template(label: str | None) -> str | None:
-    """Name of the non-standard template a label belongs to (e.g. ``ndrc``), or None."""
+    """Name of the non-standard template a label belongs to (e.g. ``ndrc``), or None; the label may
+    carry the usual 指标 suffix (``实施效果指标``, ``过程管理指标``)."""
     s = clean_label(label)
+    bare = s[:-2] if s.endswith("指标") and len(s) > 2 else s
     for name, labels in _data()["other_templates"].items():
-        if s in labels:
+        if s in labels or bare in labels:
             return name
     return None
 

@@ -328,6 +328,7 @@ class FormBuilder:
     def _apply_labels(self, p: _Parsed, st: _State) -> tuple[bool, bool]:
         """Update the state from a row's printed labels. Returns (has_level1, has_level2)."""
         got1 = got2 = False
+        by_template = False  # the level-1 slot holds a template label (以工代赈: 实施效果指标 | 产出指标)
         n = len(p.labels)
         for j, (col, raw) in enumerate(p.labels):
             l1, l2, tpl = _label_kind(raw)  # type: ignore[misc]
@@ -348,11 +349,11 @@ class FormBuilder:
                     l2 = None
                 else:
                     l1 = None
-            if l1 and not got1:
+            if l1 and (not got1 or by_template):
                 if l1 != st.level1:
                     st.level2 = st.level2_raw = None
                 st.level1, st.level1_raw = l1, raw
-                got1 = True
+                got1, by_template = True, False
             elif l2:
                 st.level2, st.level2_raw = l2, raw
                 par = parent_of(l2)
@@ -361,7 +362,7 @@ class FormBuilder:
                 got2 = True
             elif tpl:
                 if not got1:
-                    st.level1, st.level1_raw, got1 = None, raw, True
+                    st.level1, st.level1_raw, got1, by_template = None, raw, True, True
                     st.level2 = st.level2_raw = None
                 else:
                     st.level2, st.level2_raw, got2 = None, raw, True
@@ -471,6 +472,7 @@ class FormBuilder:
         period = Period(start=_date(f.get("start")), end=_date(f.get("end")))
         year = self.year or period.years[0]
         kind = "self_eval" if self.title and "自评" in self.title else "target"
+        indicators = self.indicators()  # resolving the labels also finds the template (以工代赈 …)
         template = self.template or ("self_eval" if kind == "self_eval" else "standard")
         form = Form(
             id=form_id,
@@ -483,7 +485,7 @@ class FormBuilder:
             funds=funds,
             overall_goal=self.overall,
             annual_goal=self.annual,
-            indicators=self.indicators(),
+            indicators=indicators,
         )
         if self.wan:
             form.notes.append("funds printed in 万元, stored in 元")
