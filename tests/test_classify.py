@@ -375,3 +375,20 @@ def test_rare_class_gets_the_cue_rule_vote():
     assert clf.predict(["森林覆盖率"])[0].level2 == "生态效益指标"
     # the vote goes only to classes rare in the training labels
     assert rare_mask(np.array([0] * 25 + [6] * 3), len(CLASSES)).tolist() == [0, 1, 1, 1, 1, 1, 1, 1, 1]
+
+
+def test_views_share_cue_hits_without_changing_predictions(clf):
+    """decision_function builds each name's view once (cue block, stacked rule and rare-class vote
+    read the same cue hits); the logits equal those of the unshared path."""
+    from jixiao.nlp.classify import rare_prior
+
+    forms = load_corpus()
+    inds = [i for f in forms[:40] for i in f.indicators]
+    names, values = [i.name for i in inds], [i.value.raw for i in inds]
+    fz = clf.featurizer
+    unshared = (fz.transform(names, values).astype(np.float64) @ clf.coef_.T + clf.intercept_
+                + rare_prior(names, values, clf.rare_mask_, clf.rare_prior, fz.cues))
+    assert np.array_equal(clf.decision_function(names, values), unshared)
+    views = fz.views(names, values)
+    assert np.array_equal(rare_prior(names, values, clf.rare_mask_, clf.rare_prior, fz.cues, views=views),
+                          rare_prior(names, values, clf.rare_mask_, clf.rare_prior, fz.cues))

@@ -149,17 +149,21 @@ def rare_mask(y: np.ndarray, n_classes: int, rare_min: int = RARE_MIN) -> np.nda
     return (counts < rare_min).astype(np.float64)
 
 
-def rare_prior(names, values, mask: np.ndarray, beta: float = RARE_PRIOR, cues: dict | None = None) -> np.ndarray:
-    """(n, 9) logit offsets: ``beta`` on the cue rule's class when that class is rare (``mask``)."""
-    from jixiao.nlp.features import keyword_predict, load_cues
+def rare_prior(names, values, mask: np.ndarray, beta: float = RARE_PRIOR, cues: dict | None = None,
+               views=None) -> np.ndarray:
+    """(n, 9) logit offsets: ``beta`` on the cue rule's class when that class is rare (``mask``).
+    ``views``: the featurizer's views of the same names (built with ``cues``), whose cue hits are reused."""
+    from jixiao.nlp.features import View, keyword_view_predict, load_cues
 
     out = np.zeros((len(names), len(CLASSES)))
     if beta == 0 or not np.any(mask):
         return out
     cues = cues if cues is not None else load_cues()
-    values = list(values) if values is not None else [None] * len(names)
-    for r, (n, v) in enumerate(zip(names, values)):
-        k = CLASSES.index(keyword_predict(n, v, cues))
+    if views is None:
+        values = list(values) if values is not None else [None] * len(names)
+        views = [View(n, v, cues) for n, v in zip(names, values)]
+    for r, view in enumerate(views):
+        k = CLASSES.index(keyword_view_predict(view, cues))
         out[r, k] = beta * mask[k]
     return out
 
@@ -306,9 +310,10 @@ class IndicatorClassifier:
     def decision_function(self, names: list[str], values: list[Any] | None = None) -> np.ndarray:
         if self.featurizer is None or self.coef_ is None:
             raise RuntimeError("classifier is not fitted")
-        X = self.featurizer.transform(list(names), None if values is None else list(values))
+        views = self.featurizer.views(list(names), None if values is None else list(values))
+        X = self.featurizer.transform_views(views)
         Z = X.astype(np.float64) @ self.coef_.T + self.intercept_
-        return Z + rare_prior(list(names), values, self.rare_mask_, self.rare_prior, self.featurizer.cues)
+        return Z + rare_prior(list(names), values, self.rare_mask_, self.rare_prior, self.featurizer.cues, views=views)
 
     def predict_proba(self, names: list[str], values: list[Any] | None = None) -> np.ndarray:
         """Calibrated probabilities, shape (n, 9), columns in ``classes_`` order."""

@@ -123,9 +123,10 @@ def as_value(v: Value | str | None) -> Value:
 class View:
     """Pre-digested indicator: cleaned name, parsed value, unit class."""
 
-    __slots__ = ("name", "raw_name", "value", "unit", "ucls", "vtext")
+    __slots__ = ("name", "raw_name", "value", "unit", "ucls", "vtext", "_hits")
 
     def __init__(self, name: str, value: Value | str | None, cues: dict[str, Any]):
+        self._hits: tuple[int, dict[str, tuple[int, int, int, int]]] | None = None  # (id(cues), cue_hits)
         self.raw_name = name or ""
         self.name, name_unit = clean_name(name)
         self.value = as_value(value)
@@ -137,7 +138,12 @@ class View:
 
 
 def cue_hits(view: View, cues: dict[str, Any]) -> dict[str, tuple[int, int, int, int]]:
-    """Per category: (longest name cue length, longest name-end cue length, value cue, unit cue)."""
+    """Per category: (longest name cue length, longest name-end cue length, value cue, unit cue).
+
+    Kept on the view, so the cue block, the stacked cue rule and the rare-class vote of one
+    prediction read the cue tables once per name."""
+    if view._hits is not None and view._hits[0] == id(cues):
+        return view._hits[1]
     out = {}
     for cat in CLASSES:
         t = cues["categories"][cat]
@@ -147,6 +153,7 @@ def cue_hits(view: View, cues: dict[str, Any]) -> dict[str, tuple[int, int, int,
         val = int(any(w in vtext for w in t.get("value", ()))) if vtext else 0
         unit = int(view.ucls is not None and view.ucls in t.get("units", ()))
         out[cat] = (name_len, end_len, val, unit)
+    view._hits = (id(cues), out)
     return out
 
 
@@ -391,7 +398,10 @@ class Featurizer:
         return [View(n, v, self.cues) for n, v in zip(names, values)]
 
     def transform(self, names: list[str], values: list[Any] | None = None) -> np.ndarray:
-        views = self.views(names, values)
+        return self.transform_views(self.views(names, values))
+
+    def transform_views(self, views: list[View]) -> np.ndarray:
+        """:meth:`transform` of views already built with :meth:`views` (their cue hits are reused)."""
         parts = []
         for b in self.blocks:
             if b == "cues":
