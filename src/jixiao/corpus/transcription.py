@@ -27,10 +27,11 @@ def indicator_from_labels(level1_raw: str | None, level2_raw: str | None, name: 
     l1 = normalise_level1(level1_raw)
     l2 = normalise_level2(level2_raw, l1)
     notes: list[str] = []
-    if not l1 and not l2 and other_template(level1_raw) and normalise_level1(level2_raw):
+    if not l1 and not l2 and other_template(level1_raw):
         # 以工代赈 / 发改委 layout: 实施效果指标 at level 1, the standard level 1 (产出指标 …) under it
         l1 = normalise_level1(level2_raw)
-        notes.append(f"level1 {l1} printed under the template label {level1_raw}")
+        if l1:
+            notes.append(f"level1 {l1} printed under the template label {level1_raw}")
     if l2 and not l1:
         l1 = parent_of(l2)
         notes.append(f"level1 inferred from level2 {l2}")

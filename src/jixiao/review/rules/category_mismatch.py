@@ -19,8 +19,9 @@ def category_mismatch(form, ctx):
         legacy and 2021 cost categories (成本指标 vs 经济成本指标) are not reported, nor, in a form
         of the legacy layout (成本指标 as a level 2 under 产出指标), 质量指标 vs 成本指标: a subsidy or
         benefit standard (补助标准 589元/人) is filed as either by convention, and in that layout both
-        sit under 产出. Nor satisfaction indicators filed elsewhere (``satisfaction-misplaced`` reports those), nor names with fewer
-        than two Chinese characters (such as ``0``: there is no wording to judge).
+        sit under 产出. Nor satisfaction indicators filed elsewhere (``satisfaction-misplaced``
+        reports those), nor names with fewer than two Chinese characters (such as ``0``: there is
+        no wording to judge).
         The rule is skipped when the classifier is not installed.
     Why:
         R22 [V S16]: mixing output and benefit indicators is a listed common defect (device pass
